@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { createChimeClient, createChimeMeetingProvider } from '#adapters/chime/chime-meeting-provider.ts';
+import { createAttendeeRepository } from '#adapters/dynamodb/attendee-repository.ts';
+import { createAuditLog } from '#adapters/dynamodb/audit-log.ts';
+import { createDocumentClient, type TableContext } from '#adapters/dynamodb/client.ts';
+import { createDelegationRepository } from '#adapters/dynamodb/delegation-repository.ts';
+import { createMeetingRegistry } from '#adapters/dynamodb/meeting-registry.ts';
+import { createParticipantRepository } from '#adapters/dynamodb/participant-repository.ts';
+import { createProgrammeRepository } from '#adapters/dynamodb/programme-repository.ts';
+import { createSeatRepository } from '#adapters/dynamodb/seat-repository.ts';
+import { loadConfig } from '#config/env.ts';
+import type { ClaimsConfig } from '#http/request.ts';
+import { logger } from '#observability/logger.ts';
+import { systemClock } from '#ports/clock.ts';
+import type { IdGenerator } from '#ports/ids.ts';
+import { localOverrides } from './local-overrides.ts';
+
+/**
+ * The composition root shared by every function: configuration parsed once, AWS clients built once per
+ * container, adapters wired to ports. Functions take what they need from it.
+ */
+export const config = loadConfig();
+
+const table: TableContext = {
+  tableName: config.TABLE_NAME,
+  doc: createDocumentClient({
+    region: config.AWS_REGION,
+    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
+  }),
+};
+
+const chimeClient = createChimeClient({
+  region: config.CHIME_CONTROL_REGION,
+  ...(config.CHIME_ENDPOINT ? { endpoint: config.CHIME_ENDPOINT } : {}),
+});
+
+export const claims: ClaimsConfig = {
+  emailClaim: config.EMAIL_CLAIM,
+  groupsClaim: config.GROUPS_CLAIM,
+  organizerGroup: config.ORGANIZER_GROUP,
+};
+
+const base36 = (bytes: number, length: number) =>
+  [...randomBytes(bytes)]
+    .map((b) => (b % 36).toString(36))
+    .join('')
+    .slice(0, length);
+
+export const ids: IdGenerator = {
+  participantId: () => `p_${base36(20, 20)}`,
+  auditId: (now) => `${now.getTime().toString(36).padStart(9, '0')}${base36(10, 10)}`,
+};
+
+export const deps = {
+  eventId: config.EVENT_ID,
+  clock: localOverrides.clock ?? systemClock,
+  ids,
+  programme: createProgrammeRepository(table),
+  delegations: createDelegationRepository(table),
+  participants: createParticipantRepository(table),
+  seats: createSeatRepository(table),
+  registry: createMeetingRegistry(table),
+  attendees: createAttendeeRepository(table),
+  audit: createAuditLog(table),
+  meetings: createChimeMeetingProvider({
+    client: chimeClient,
+    mediaRegion: config.CHIME_MEDIA_REGION,
+    retryBudgetMs: config.CHIME_RETRY_BUDGET_MS,
+    onThrottle: (operation) => logger.warn('chime throttled', { operation }),
+  }),
+};

@@ -1,0 +1,189 @@
+/**
+ * The local HTTP front door: what API Gateway does in AWS. It matches the route, verifies the bearer
+ * JWT like the HTTP API JWT authorizer (signature, issuer, audience, expiry), builds the same payload
+ * v2 event, and calls the same handler the stack deploys.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { HttpEvent } from '#http/request.ts';
+import { routeKey, routes } from '#http/routes.ts';
+import { type LocalIssuer, toApiGatewayClaims } from './identity.ts';
+
+export type LambdaHandler = (
+  event: HttpEvent,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** Extra routes served by the local stack only (/health, /_local/...). Return false to fall through. */
+export type LocalRoute = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: string,
+  url: URL,
+) => Promise<boolean>;
+
+/** API Gateway's payload limit. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+const compiled = routes.map((r) => ({
+  ...r,
+  key: routeKey(r),
+  params: [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string),
+  pattern: new RegExp(`^${r.path.replace(/\{\w+\}/g, '([^/]+)')}$`),
+}));
+
+export function matchRoute(method: string, path: string) {
+  for (const route of compiled) {
+    if (route.method !== method) continue;
+    const m = route.pattern.exec(path);
+    if (m)
+      return {
+        route,
+        pathParameters: Object.fromEntries(route.params.map((p, i) => [p, m[i + 1] as string])),
+      };
+  }
+  return null;
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+export async function readBody(req: IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function startDevServer(options: {
+  port: number;
+  issuer: LocalIssuer;
+  handlers: Record<string, LambdaHandler>;
+  localRoutes: LocalRoute;
+}): Promise<Server> {
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const body = await readBody(req);
+      if (body === null) {
+        return sendJson(res, 413, { message: 'Request Entity Too Large' });
+      }
+      if (await options.localRoutes(req, res, body, url)) return;
+      const method = req.method ?? 'GET';
+      const match = matchRoute(method, url.pathname);
+      if (!match)
+        return sendJson(res, 404, {
+          error: { code: 'NOT_FOUND', message: `No route ${method} ${url.pathname}.` },
+        });
+
+      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      const claims = bearer ? await options.issuer.verify(bearer) : null;
+      if (!claims) {
+        return sendJson(res, 401, {
+          error: {
+            code: 'UNAUTHENTICATED',
+            message: 'Sign in: send a valid bearer token (Authorization: Bearer <JWT>).',
+          },
+        });
+      }
+      const handler = options.handlers[match.route.fn];
+      if (!handler) throw new Error(`no handler for ${match.route.fn}`);
+      const event = toApiGatewayEvent(
+        req,
+        url,
+        body,
+        match.route.key,
+        match.pathParameters,
+        toApiGatewayClaims(claims),
+      );
+      const result = await handler(event, lambdaContext(match.route.fn));
+      res.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
+      res.end(result.body ?? '');
+    } catch {
+      // The handlers map their own errors; this is the gateway's own failure, told without internals.
+      if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
+      else res.end();
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function toApiGatewayEvent(
+  req: IncomingMessage,
+  url: URL,
+  body: string,
+  key: string,
+  pathParameters: Record<string, string>,
+  claims: Record<string, string>,
+): HttpEvent {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  }
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: key,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(Object.keys(pathParameters).length ? { pathParameters } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: { jwt: { claims, scopes: [] }, principalId: '', integrationLatency: 0 },
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: req.headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: key,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body ? { body } : {}),
+    isBase64Encoded: false,
+  } as HttpEvent;
+}
+
+function lambdaContext(fn: string): Context {
+  const deadline = Date.now() + 29_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `floorpass-local-${fn}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:floorpass-local-${fn}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/floorpass-local-${fn}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

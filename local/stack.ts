@@ -1,0 +1,213 @@
+/**
+ * The whole backend on one machine: DynamoDB Local, the Chime emulator, the local identity issuer and
+ * the dev server in front of the real handlers. `npm start` runs it; the integration tests start one
+ * per test file (on their own table, sharing one DynamoDB Local).
+ */
+import type { Server } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { loadProgrammeFile } from '#config/programme-file.ts';
+import { type ChimeEmulator, type ChimeEventEnvelope, startChimeEmulator } from './chime-emulator/server.ts';
+import { type AdjustableClock, createAdjustableClock, DEFAULT_LOCAL_CLOCK } from './clock.ts';
+import { type LambdaHandler, type LocalRoute, sendJson, startDevServer } from './dev-server.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { createLocalIssuer, type LocalIssuer } from './identity.ts';
+import { freePort } from './net.ts';
+import { organizerEmails, seedSample } from './seed.ts';
+import { createEventTable } from './table.ts';
+
+export interface LocalStackOptions {
+  /** Dev server port; 0 picks a free one. */
+  port?: number;
+  /** Use a running DynamoDB Local instead of starting one. */
+  dynamoEndpoint?: string;
+  tableName?: string;
+  eventFile?: string;
+  /** The local clock's starting instant (FLOORPASS_CLOCK); by default inside Session I. */
+  clock?: string;
+  /** Chime's documented rate limit (10/s, burst 20) unless false. */
+  chimeRateLimit?: false | { ratePerSecond: number; burst: number };
+  seedPersonas?: boolean;
+}
+
+export interface LocalStack {
+  url: string;
+  tableName: string;
+  dynamoEndpoint: string;
+  clock: AdjustableClock;
+  issuer: LocalIssuer;
+  emulator: ChimeEmulator;
+  /** Every aws.chime event the emulator emitted, in order (the attendance recorder's input). */
+  events: ChimeEventEnvelope[];
+  token(email: string, groups?: string[]): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const eventFile = options.eventFile ?? 'events/hlc-2021.yaml';
+  const programme = loadProgrammeFile(eventFile);
+  const clockStart = options.clock ?? DEFAULT_LOCAL_CLOCK;
+  if (Number.isNaN(Date.parse(clockStart)))
+    throw new Error(`FLOORPASS_CLOCK is not an ISO instant: ${clockStart}`);
+  const clock = createAdjustableClock(new Date(clockStart));
+  const port = options.port || (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const tableName = options.tableName ?? `floorpass-${programme.event.id}`;
+
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    let dynamo: DynamoDbLocal | null = null;
+    if (!options.dynamoEndpoint) {
+      dynamo = await startDynamoDbLocal();
+      stops.push(() => (dynamo as DynamoDbLocal).stop());
+    }
+    const dynamoEndpoint = options.dynamoEndpoint ?? (dynamo as DynamoDbLocal).endpoint;
+
+    const events: ChimeEventEnvelope[] = [];
+    const emulator = await startChimeEmulator({
+      rateLimit: options.chimeRateLimit ?? { ratePerSecond: 10, burst: 20 },
+      onEvent: (e) => {
+        events.push(e);
+      },
+    });
+    stops.push(() => emulator.close());
+
+    // The handlers read their configuration at import, as a Lambda does at cold start.
+    Object.assign(process.env, {
+      TABLE_NAME: tableName,
+      EVENT_ID: programme.event.id,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+      DYNAMODB_ENDPOINT: dynamoEndpoint,
+      CHIME_ENDPOINT: emulator.url,
+      CHIME_MEDIA_REGION: 'us-east-1',
+      POWERTOOLS_SERVICE_NAME: 'floorpass',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    });
+    const { localOverrides } = await import('../functions/lib/local-overrides.ts');
+    localOverrides.clock = clock;
+
+    const client = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'us-east-1' });
+    await createEventTable(client, tableName);
+    client.destroy();
+
+    const runtime = await import('../functions/lib/runtime.ts');
+    await seedSample(runtime.deps, programme, { personas: options.seedPersonas ?? true });
+
+    const handlers: Record<string, LambdaHandler> = {
+      'get-me': (await import('../functions/get-me.ts')).handler as unknown as LambdaHandler,
+      'join-session': (await import('../functions/join-session.ts')).handler as unknown as LambdaHandler,
+      delegations: (await import('../functions/delegations.ts')).handler as unknown as LambdaHandler,
+      participants: (await import('../functions/participants.ts')).handler as unknown as LambdaHandler,
+    };
+
+    const issuer = await createLocalIssuer({ issuer: `${url}/_local/issuer`, organizers: organizerEmails });
+    const server: Server = await startDevServer({
+      port,
+      issuer,
+      handlers,
+      localRoutes: localRoutes({ issuer, clock, emulator, events }),
+    });
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+
+    return {
+      url,
+      tableName,
+      dynamoEndpoint,
+      clock,
+      issuer,
+      emulator,
+      events,
+      token: (email, groups) => issuer.issue(email, groups ? { groups } : {}),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The local-only routes: health, tokens, the clock, simulated Chime clients, the event sink. */
+function localRoutes(ctx: {
+  issuer: LocalIssuer;
+  clock: AdjustableClock;
+  emulator: ChimeEmulator;
+  events: ChimeEventEnvelope[];
+}): LocalRoute {
+  return async (req, res, body, url) => {
+    const method = req.method ?? 'GET';
+    const path = url.pathname;
+    if (method === 'GET' && path === '/health') {
+      sendJson(res, 200, { status: 'ok' });
+      return true;
+    }
+    if (!path.startsWith('/_local/')) return false;
+    const input = safeJson(body);
+    if (method === 'GET' && path === '/_local/issuer/.well-known/jwks.json') {
+      sendJson(res, 200, await ctx.issuer.jwks());
+    } else if (method === 'POST' && path === '/_local/tokens') {
+      const email = typeof input?.email === 'string' ? input.email : '';
+      const groups = Array.isArray(input?.groups) ? input.groups.map(String) : undefined;
+      if (!/^[^@\s]+@[^@\s]+$/.test(email)) {
+        sendJson(res, 400, {
+          error: { code: 'VALIDATION_FAILED', message: 'Send { "email": "…" }.', field: 'email' },
+        });
+      } else {
+        sendJson(res, 200, { token: await ctx.issuer.issue(email, groups ? { groups } : {}) });
+      }
+    } else if (path === '/_local/clock' && method === 'GET') {
+      sendJson(res, 200, { now: ctx.clock.now().toISOString() });
+    } else if (path === '/_local/clock' && method === 'POST') {
+      const at = typeof input?.now === 'string' ? Date.parse(input.now) : Number.NaN;
+      if (Number.isNaN(at)) {
+        sendJson(res, 400, {
+          error: { code: 'VALIDATION_FAILED', message: 'Send { "now": "<ISO instant>" }.', field: 'now' },
+        });
+      } else {
+        ctx.clock.set(new Date(at));
+        sendJson(res, 200, { now: ctx.clock.now().toISOString() });
+      }
+    } else if (method === 'GET' && path === '/_local/events') {
+      sendJson(res, 200, { count: ctx.events.length, events: ctx.events });
+    } else if (method === 'GET' && path === '/_local/chime/stats') {
+      sendJson(res, 200, ctx.emulator.stats());
+    } else {
+      const m = /^\/_local\/meetings\/([^/]+)\/attendees\/([^/]+)\/(connect|leave|drop)$/.exec(path);
+      if (method !== 'POST' || !m) {
+        sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `No local route ${method} ${path}.` } });
+        return true;
+      }
+      const [, meetingId, attendeeId, action] = m as unknown as [
+        string,
+        string,
+        string,
+        'connect' | 'leave' | 'drop',
+      ];
+      try {
+        ctx.emulator[action](meetingId, attendeeId);
+        res.writeHead(204).end();
+      } catch (error) {
+        sendJson(res, 404, { error: { code: 'NOT_FOUND', message: (error as Error).message } });
+      }
+    }
+    return true;
+  };
+}
+
+function safeJson(text: string): Record<string, unknown> | null {
+  try {
+    const v = JSON.parse(text);
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

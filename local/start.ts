@@ -1,0 +1,84 @@
+/**
+ * `npm start`: the backend with the sample event on this machine, no AWS account needed.
+ *   PORT=3000                 the dev server's port
+ *   FLOORPASS_CLOCK=<ISO>     where the local clock starts (default: inside Session I)
+ *   FLOORPASS_EVENT=<file>    the programme file (default events/hlc-2021.yaml)
+ */
+import { ProgrammeError } from '#domain/programme.ts';
+import { JavaMissingError } from './dynamodb-local.ts';
+import { startLocalStack } from './stack.ts';
+
+async function main() {
+  const port = Number(process.env.PORT ?? 3000);
+  console.log('floorpass: starting DynamoDB Local, the Chime emulator and the dev server…');
+  const stack = await startLocalStack({
+    port,
+    ...(process.env.FLOORPASS_CLOCK ? { clock: process.env.FLOORPASS_CLOCK } : {}),
+    ...(process.env.FLOORPASS_EVENT ? { eventFile: process.env.FLOORPASS_EVENT } : {}),
+  });
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nfloorpass: stopping…');
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+
+  const u = stack.url;
+  const tok = (email: string) =>
+    `$(curl -s -X POST ${u}/_local/tokens -d '{"email":"${email}"}' | jq -r .token)`;
+  console.log(`
+floorpass is up on ${u}   (local clock: ${stack.clock.now().toISOString()}, table ${stack.tableName})
+
+Local services
+  DynamoDB Local   ${stack.dynamoEndpoint}
+  Chime emulator   ${stack.emulator.url}   (a test double of the Chime SDK Meetings API)
+
+Personas: organizer@example.org (organizer), hod.fra@example.org (France, Head of Delegation),
+  delegate.bra@example.org (Brazil, Delegate), delegate.vat@example.org (Holy See, Delegate),
+  speaker.cso@example.org (civil society, Speaker), delegate.fra@, hod.bra@, moderator@example.org
+
+Try it (needs curl and jq):
+  ORG=${tok('organizer@example.org')}
+  FRA=${tok('hod.fra@example.org')}
+  VAT=${tok('delegate.vat@example.org')}
+  CSO=${tok('speaker.cso@example.org')}
+  BRA=${tok('delegate.bra@example.org')}
+
+  # What can France's Head of Delegation join now?
+  curl -s ${u}/me -H "Authorization: Bearer $FRA" | jq '.sessions[] | {id, canJoin, reason}'
+  # France joins Session I: 200, Chime meeting + attendee (Cache-Control: no-store)
+  curl -si -X POST ${u}/sessions/session-1/join -H "Authorization: Bearer $FRA"
+  # The Holy See (Observer State) and civil society are refused Session I: 403 SESSION_RESTRICTED
+  curl -s -X POST ${u}/sessions/session-1/join -H "Authorization: Bearer $VAT" | jq
+  curl -s -X POST ${u}/sessions/session-1/join -H "Authorization: Bearer $CSO" | jq
+  # Session III is tomorrow: 403 OUTSIDE_JOIN_WINDOW, with opensAt
+  curl -s -X POST ${u}/sessions/session-3/join -H "Authorization: Bearer $CSO" | jq
+  # The organizer lists the 193 Member States and 2 Observer States
+  curl -s "${u}/delegations?category=MemberState" -H "Authorization: Bearer $ORG" | jq .count
+  curl -s "${u}/delegations?category=ObserverState" -H "Authorization: Bearer $ORG" | jq '.items[].name'
+  # Brazil's in-person seat goes to its delegate, who is then refused online: IN_PERSON_SEAT_HOLDER
+  BRA_ID=$(curl -s "${u}/participants?delegation=BRA" -H "Authorization: Bearer $ORG" | jq -r '.items[] | select(.email=="delegate.bra@example.org") | .id')
+  curl -s -X PUT ${u}/delegations/BRA/in-person-seat -H "Authorization: Bearer $ORG" -d "{\\"participantId\\":\\"$BRA_ID\\"}" | jq
+  curl -s -X POST ${u}/sessions/session-1/join -H "Authorization: Bearer $BRA" | jq
+  # Simulate France's client connecting in the emulator (emits aws.chime events), then list the events
+  J=$(curl -s -X POST ${u}/sessions/session-1/join -H "Authorization: Bearer $FRA")
+  curl -s -X POST ${u}/_local/meetings/$(echo $J | jq -r .meeting.MeetingId)/attendees/$(echo $J | jq -r .attendee.AttendeeId)/connect
+  curl -s ${u}/_local/events | jq '.events[].detail.eventType'
+  # Move the local clock
+  curl -s -X POST ${u}/_local/clock -d '{"now":"2021-06-29T09:45:00-04:00"}'
+
+Ctrl-C stops everything.`);
+}
+
+main().catch((error) => {
+  if (error instanceof ProgrammeError || error instanceof JavaMissingError) {
+    console.error(`floorpass: ${error.message}`);
+  } else {
+    console.error(`floorpass: could not start: ${(error as Error).message}`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,126 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ChimeMeeting } from '#ports/meetings.ts';
+import type { MeetingRegistry, RoomMeetingSlot } from '#ports/repositories.ts';
+import { isConditionFailure, type TableContext } from './client.ts';
+import { ITEM_VERSION, keys } from './keys.ts';
+
+/**
+ * One slot per room: `empty` (generation g), `creating` (claimed for g) or `ready` (meeting of g).
+ * Generations only move forward, and every transition is conditional on the one before it.
+ */
+export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
+  const ignoreLostRace = (error: unknown) => {
+    if (!isConditionFailure(error)) throw error;
+  };
+  return {
+    async slot(roomId): Promise<RoomMeetingSlot> {
+      const { Item } = await ctx.doc.send(
+        new GetCommand({ TableName: ctx.tableName, Key: keys.roomMeeting(roomId), ConsistentRead: true }),
+      );
+      if (!Item) return { state: 'empty', generation: 0 };
+      const generation = Item.generation as number;
+      if (Item.state === 'creating')
+        return { state: 'creating', generation, claimedAt: Item.claimedAt as string };
+      if (Item.state === 'ready') {
+        return {
+          state: 'ready',
+          roomMeeting: {
+            roomId,
+            meetingId: Item.meetingId as string,
+            meeting: Item.meeting as ChimeMeeting,
+            generation,
+            createdAt: Item.createdAt as string,
+            verifiedAt: Item.verifiedAt as string,
+          },
+        };
+      }
+      return { state: 'empty', generation };
+    },
+    async claim(roomId, generation, now, staleBefore) {
+      try {
+        await ctx.doc.send(
+          new PutCommand({
+            TableName: ctx.tableName,
+            Item: {
+              ...keys.roomMeeting(roomId),
+              type: 'room-meeting',
+              version: ITEM_VERSION,
+              roomId,
+              state: 'creating',
+              generation,
+              claimedAt: now.toISOString(),
+            },
+            // Free (no item, or retired to this generation) or a stale claim of this generation.
+            ConditionExpression:
+              'attribute_not_exists(pk) OR (generation = :g AND (#state = :empty OR (#state = :creating AND claimedAt < :stale)))',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':g': generation,
+              ':empty': 'empty',
+              ':creating': 'creating',
+              ':stale': staleBefore.toISOString(),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        ignoreLostRace(error);
+        return false;
+      }
+    },
+    async publish(rm) {
+      await ctx.doc.send(
+        new PutCommand({
+          TableName: ctx.tableName,
+          Item: {
+            ...keys.roomMeeting(rm.roomId),
+            type: 'room-meeting',
+            version: ITEM_VERSION,
+            roomId: rm.roomId,
+            state: 'ready',
+            generation: rm.generation,
+            meetingId: rm.meetingId,
+            meeting: rm.meeting,
+            createdAt: rm.createdAt,
+            verifiedAt: rm.verifiedAt,
+          },
+          ConditionExpression: 'generation = :g AND #state = :creating',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':g': rm.generation, ':creating': 'creating' },
+        }),
+      );
+    },
+    async markVerified(roomId, meetingId, now) {
+      try {
+        await ctx.doc.send(
+          new UpdateCommand({
+            TableName: ctx.tableName,
+            Key: keys.roomMeeting(roomId),
+            UpdateExpression: 'SET verifiedAt = :now',
+            ConditionExpression: 'meetingId = :m',
+            ExpressionAttributeValues: { ':now': now.toISOString(), ':m': meetingId },
+          }),
+        );
+      } catch (error) {
+        ignoreLostRace(error);
+      }
+    },
+    async retire(roomId, meetingId) {
+      try {
+        await ctx.doc.send(
+          new UpdateCommand({
+            TableName: ctx.tableName,
+            Key: keys.roomMeeting(roomId),
+            UpdateExpression:
+              'SET #state = :empty, generation = generation + :one, retiredMeetingId = :m REMOVE meeting, meetingId',
+            ConditionExpression: 'meetingId = :m AND #state = :ready',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':empty': 'empty', ':one': 1, ':m': meetingId, ':ready': 'ready' },
+          }),
+        );
+      } catch (error) {
+        ignoreLostRace(error);
+      }
+    },
+  };
+}

@@ -1,0 +1,223 @@
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '#domain/errors.ts';
+import type { Participant, ParticipantRole } from '#domain/participants.ts';
+import type { ParticipantRepository } from '#ports/repositories.ts';
+import { cancellationReasons, type TableContext, withConflictRetry } from './client.ts';
+import { ITEM_VERSION, keys } from './keys.ts';
+import { batchGetAll, decodeCursor, encodeCursor } from './query.ts';
+
+const toItem = (p: Participant) => ({
+  ...keys.participant(p.id),
+  ...keys.participantsOfDelegation(p.delegationCode),
+  gsi1sk: p.id,
+  ...keys.allParticipants(),
+  gsi2sk: p.id,
+  type: 'participant',
+  version: ITEM_VERSION,
+  id: p.id,
+  name: p.name,
+  email: p.email,
+  delegationCode: p.delegationCode,
+  role: p.role,
+  revoked: p.revoked,
+  inPersonSeat: p.inPersonSeat,
+  createdAt: p.createdAt,
+  updatedAt: p.updatedAt,
+});
+
+export const participantFromItem = (item: Record<string, unknown>): Participant => ({
+  id: item.id as string,
+  name: item.name as string,
+  email: item.email as string,
+  delegationCode: item.delegationCode as string,
+  role: item.role as ParticipantRole,
+  revoked: item.revoked === true,
+  inPersonSeat: (item.inPersonSeat as string | null | undefined) ?? null,
+  createdAt: item.createdAt as string,
+  updatedAt: item.updatedAt as string,
+});
+
+const emailItem = (email: string, participantId: string) => ({
+  ...keys.email(email),
+  type: 'email',
+  version: ITEM_VERSION,
+  participantId,
+});
+
+/** DynamoDB transactions take at most 100 items; a new participant is two (record and email link). */
+const CREATES_PER_TRANSACTION = 50;
+const UPDATES_PER_TRANSACTION = 100;
+
+export function createParticipantRepository(ctx: TableContext): ParticipantRepository {
+  // email → id never changes for an id, and a stale entry is caught by comparing the record's email,
+  // so a warm function skips the email-link read on every join after the first.
+  const idByEmail = new Map<string, string>();
+
+  const get = async (id: string): Promise<Participant | null> => {
+    const { Item } = await ctx.doc.send(
+      new GetCommand({ TableName: ctx.tableName, Key: keys.participant(id) }),
+    );
+    return Item ? participantFromItem(Item) : null;
+  };
+
+  const resolveId = async (email: string): Promise<string | null> => {
+    const { Item } = await ctx.doc.send(
+      new GetCommand({ TableName: ctx.tableName, Key: keys.email(email), ConsistentRead: true }),
+    );
+    return (Item?.participantId as string | undefined) ?? null;
+  };
+
+  const updateItem = (p: Participant, extraCondition = '') => ({
+    Update: {
+      TableName: ctx.tableName,
+      Key: keys.participant(p.id),
+      // The seat is owned by the seat repository's transactions; an update never writes it.
+      UpdateExpression:
+        'SET #name = :name, email = :email, delegationCode = :d, gsi1pk = :g, #role = :role, revoked = :rev, updatedAt = :u',
+      ConditionExpression: `attribute_exists(pk)${extraCondition}`,
+      ExpressionAttributeNames: { '#name': 'name', '#role': 'role' },
+      ExpressionAttributeValues: {
+        ':name': p.name,
+        ':email': p.email,
+        ':d': p.delegationCode,
+        ':g': keys.participantsOfDelegation(p.delegationCode).gsi1pk,
+        ':role': p.role,
+        ':rev': p.revoked,
+        ':u': p.updatedAt,
+      },
+    },
+  });
+
+  return {
+    get,
+    async findByEmail(email) {
+      const cachedId = idByEmail.get(email);
+      if (cachedId) {
+        const p = await get(cachedId);
+        if (p && p.email === email) return p;
+        idByEmail.delete(email);
+      }
+      const id = await resolveId(email);
+      if (!id) return null;
+      const p = await get(id);
+      if (p && p.email === email) {
+        idByEmail.set(email, id);
+        return p;
+      }
+      return null;
+    },
+    async findManyByEmail(emails) {
+      const links = await batchGetAll(ctx, emails.map(keys.email));
+      const records = await batchGetAll(
+        ctx,
+        links.map((link) => keys.participant(link.participantId as string)),
+      );
+      return new Map(records.map(participantFromItem).map((p) => [p.email, p]));
+    },
+    async saveImport(creates, updates) {
+      for (let i = 0; i < creates.length; i += CREATES_PER_TRANSACTION) {
+        const batch = creates.slice(i, i + CREATES_PER_TRANSACTION);
+        try {
+          await withConflictRetry(() =>
+            ctx.doc.send(
+              new TransactWriteCommand({
+                TransactItems: batch.flatMap((p) => [
+                  {
+                    Put: {
+                      TableName: ctx.tableName,
+                      Item: emailItem(p.email, p.id),
+                      ConditionExpression: 'attribute_not_exists(pk)',
+                    },
+                  },
+                  {
+                    Put: {
+                      TableName: ctx.tableName,
+                      Item: toItem(p),
+                      ConditionExpression: 'attribute_not_exists(pk)',
+                    },
+                  },
+                ]),
+              }),
+            ),
+          );
+        } catch (error) {
+          const reasons = cancellationReasons(error);
+          const at = reasons?.indexOf('ConditionalCheckFailed') ?? -1;
+          if (at >= 0) {
+            const email = batch[Math.floor(at / 2)]?.email;
+            throw new ConflictError(
+              'EMAIL_IN_USE',
+              `${email} was registered by a concurrent import; run the import again to update it.`,
+            );
+          }
+          throw error;
+        }
+      }
+      for (let i = 0; i < updates.length; i += UPDATES_PER_TRANSACTION) {
+        const batch = updates.slice(i, i + UPDATES_PER_TRANSACTION);
+        await withConflictRetry(() =>
+          ctx.doc.send(new TransactWriteCommand({ TransactItems: batch.map((p) => updateItem(p)) })),
+        );
+      }
+    },
+    async update(next, previousEmail) {
+      if (next.email === previousEmail) {
+        await withConflictRetry(() =>
+          ctx.doc.send(new TransactWriteCommand({ TransactItems: [updateItem(next)] })),
+        );
+        return;
+      }
+      try {
+        await withConflictRetry(() =>
+          ctx.doc.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                updateItem(next),
+                {
+                  Put: {
+                    TableName: ctx.tableName,
+                    Item: emailItem(next.email, next.id),
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                  },
+                },
+                {
+                  Delete: {
+                    TableName: ctx.tableName,
+                    Key: keys.email(previousEmail),
+                    ConditionExpression: 'participantId = :id',
+                    ExpressionAttributeValues: { ':id': next.id },
+                  },
+                },
+              ],
+            }),
+          ),
+        );
+      } catch (error) {
+        if (cancellationReasons(error)?.[1] === 'ConditionalCheckFailed') {
+          throw new ConflictError('EMAIL_IN_USE', `Another participant is registered with ${next.email}.`);
+        }
+        throw error;
+      }
+      idByEmail.delete(previousEmail);
+    },
+    async list({ delegationCode, limit, cursor }) {
+      const index = delegationCode
+        ? { IndexName: 'byGroup', pk: 'gsi1pk', value: keys.participantsOfDelegation(delegationCode).gsi1pk }
+        : { IndexName: 'byType', pk: 'gsi2pk', value: keys.allParticipants().gsi2pk };
+      const out = await ctx.doc.send(
+        new QueryCommand({
+          TableName: ctx.tableName,
+          IndexName: index.IndexName,
+          KeyConditionExpression: `${index.pk} = :pk`,
+          ExpressionAttributeValues: { ':pk': index.value },
+          Limit: limit,
+          ExclusiveStartKey: decodeCursor(cursor),
+        }),
+      );
+      return {
+        items: (out.Items ?? []).map(participantFromItem),
+        nextCursor: encodeCursor(out.LastEvaluatedKey),
+      };
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Programme, Session } from '#domain/programme.ts';
+import type { ProgrammeRepository } from '#ports/repositories.ts';
+import type { TableContext } from './client.ts';
+import { ITEM_VERSION, keys } from './keys.ts';
+
+/**
+ * The programme is one small item (a dozen rooms). Each warm function keeps it for `cacheMs`, so a
+ * join reads it at most every few seconds; an organizer's change of a room's times shows within that.
+ */
+export function createProgrammeRepository(ctx: TableContext, cacheMs = 5_000): ProgrammeRepository {
+  let cached: { programme: Programme | null; at: number } | null = null;
+
+  const get = async (): Promise<Programme | null> => {
+    if (cached && Date.now() - cached.at < cacheMs) return cached.programme;
+    const { Item } = await ctx.doc.send(new GetCommand({ TableName: ctx.tableName, Key: keys.programme() }));
+    const programme = (Item?.programme as Programme | undefined) ?? null;
+    cached = { programme, at: Date.now() };
+    return programme;
+  };
+
+  return {
+    get,
+    async getSession(sessionId: string): Promise<Session | null> {
+      return (await get())?.sessions.find((s) => s.id === sessionId) ?? null;
+    },
+    async save(programme: Programme) {
+      await ctx.doc.send(
+        new PutCommand({
+          TableName: ctx.tableName,
+          Item: { ...keys.programme(), type: 'programme', version: ITEM_VERSION, programme },
+        }),
+      );
+      cached = null;
+    },
+  };
+}

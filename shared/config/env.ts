@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/**
+ * The functions' configuration, parsed once at cold start: a missing or malformed variable stops the
+ * function before it serves anything, with the variable's name in the message.
+ */
+const envSchema = z.object({
+  TABLE_NAME: z.string().min(3),
+  EVENT_ID: z.string().regex(/^[a-z0-9][a-z0-9-]{1,30}$/),
+  AWS_REGION: z.string().default('us-east-1'),
+  /** The Region whose Chime control plane creates the meetings (and emits their events). */
+  CHIME_CONTROL_REGION: z.string().optional(),
+  CHIME_MEDIA_REGION: z.string().default('us-east-1'),
+  /** Local only: the Chime emulator's URL. Unset in AWS. */
+  CHIME_ENDPOINT: z.url().optional(),
+  /** Local only: DynamoDB Local's URL. Unset in AWS. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  ORGANIZER_GROUP: z.string().min(1).default('organizers'),
+  GROUPS_CLAIM: z.string().min(1).default('cognito:groups'),
+  EMAIL_CLAIM: z.string().min(1).default('email'),
+  CHIME_RETRY_BUDGET_MS: z.coerce.number().int().min(0).max(25_000).default(8_000),
+});
+
+export type Config = z.infer<typeof envSchema> & { CHIME_CONTROL_REGION: string };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`floorpass configuration is invalid: ${problems}`);
+  }
+  return { ...parsed.data, CHIME_CONTROL_REGION: parsed.data.CHIME_CONTROL_REGION ?? parsed.data.AWS_REGION };
+}

@@ -1,0 +1,74 @@
+/**
+ * RFC 4180 CSV: fields separated by commas, records by CRLF (LF accepted on input), fields with a
+ * comma, quote or line break quoted, quotes doubled. A leading UTF-8 byte-order mark is ignored.
+ */
+export function parseCsv(text: string): string[][] {
+  const input = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  let i = 0;
+  while (i < input.length) {
+    const ch = input[i] as string;
+    if (quoted) {
+      if (ch === '"') {
+        if (input[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else {
+        field += ch;
+      }
+      i++;
+      continue;
+    }
+    if (ch === '"' && field === '') quoted = true;
+    else if (ch === ',') {
+      record.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+      if (ch === '\r' && input[i + 1] === '\n') i++;
+    } else field += ch;
+    i++;
+  }
+  if (quoted) throw new CsvError('a quoted field is not closed');
+  if (field !== '' || record.length > 0) {
+    record.push(field);
+    records.push(record);
+  }
+  // A blank line is no record.
+  return records.filter((r) => !(r.length === 1 && r[0] === ''));
+}
+
+export class CsvError extends Error {
+  override readonly name = 'CsvError';
+}
+
+/** CSV text (with a header row) to objects keyed by the header's column names. */
+export function csvToObjects(text: string): Record<string, string>[] {
+  const [header, ...rows] = parseCsv(text);
+  if (!header) return [];
+  const columns = header.map((c) => c.trim());
+  return rows.map((row, index) => {
+    if (row.length !== columns.length) {
+      throw new CsvError(`row ${index + 1} has ${row.length} fields; the header has ${columns.length}`);
+    }
+    return Object.fromEntries(columns.map((c, j) => [c, row[j] as string]));
+  });
+}
+
+const needsQuotes = /[",\r\n]/;
+export const csvField = (value: string): string =>
+  needsQuotes.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+
+/** A spreadsheet-ready CSV document: UTF-8 byte-order mark, header row, CRLF line ends. */
+export function formatCsv(columns: readonly string[], rows: readonly (readonly string[])[]): string {
+  return `\uFEFF${[columns, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { delegationCodeSchema } from './delegations.ts';
+
+export const participantRoles = ['HeadOfDelegation', 'Delegate', 'Speaker', 'Moderator'] as const;
+export const participantRoleSchema = z.enum(participantRoles);
+export type ParticipantRole = z.infer<typeof participantRoleSchema>;
+
+/** Emails are the identity link and compare case-insensitively: store and look up the normalized form. */
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email({ message: 'must be an email address' }))
+  .transform(normalizeEmail);
+
+export const participantIdSchema = z.string().regex(/^p_[0-9a-z]{20}$/, 'is not a participant id');
+
+export interface Participant {
+  /** Opaque, stable id: the Chime ExternalUserId. Never derived from a name or an email. */
+  id: string;
+  name: string;
+  email: string;
+  delegationCode: string;
+  role: ParticipantRole;
+  revoked: boolean;
+  /** The delegation code whose in-person seat this participant holds, if any. */
+  inPersonSeat: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One row of a bulk import (JSON object or CSV line). */
+export const participantImportRowSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  email: emailSchema,
+  delegation: delegationCodeSchema,
+  role: participantRoleSchema,
+});
+export type ParticipantImportRow = z.infer<typeof participantImportRowSchema>;
+
+export const participantUpdateSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    email: emailSchema.optional(),
+    delegation: delegationCodeSchema.optional(),
+    role: participantRoleSchema.optional(),
+  })
+  .refine((u) => Object.keys(u).length > 0, {
+    message: 'give at least one of name, email, delegation, role',
+  });
+export type ParticipantUpdate = z.infer<typeof participantUpdateSchema>;
+
+/** What an organizer sees of a participant (no credentials, ever). */
+export const toParticipantView = (p: Participant) => ({
+  id: p.id,
+  name: p.name,
+  email: p.email,
+  delegation: p.delegationCode,
+  role: p.role,
+  revoked: p.revoked,
+  inPersonSeat: p.inPersonSeat,
+  createdAt: p.createdAt,
+  updatedAt: p.updatedAt,
+});
+export type ParticipantView = ReturnType<typeof toParticipantView>;

@@ -1,0 +1,116 @@
+import { categoryLabels, type DelegationCategory } from './delegations.ts';
+import type { ErrorCode } from './errors.ts';
+import type { Participant, ParticipantRole } from './participants.ts';
+import { joinWindowOf, type Session } from './programme.ts';
+
+export type MediaCapability = 'SendReceive' | 'Send' | 'Receive' | 'None';
+export interface AttendeeCapabilities {
+  Audio: MediaCapability;
+  Video: MediaCapability;
+  Content: MediaCapability;
+}
+
+export type DenialCode = Extract<
+  ErrorCode,
+  'PARTICIPANT_REVOKED' | 'SESSION_RESTRICTED' | 'IN_PERSON_SEAT_HOLDER' | 'OUTSIDE_JOIN_WINDOW'
+>;
+
+export type AccessDecision =
+  | {
+      allowed: true;
+      capabilities: AttendeeCapabilities;
+      maySpeak: boolean;
+      /** Seconds a Head of Delegation may speak in this room, or null for no limit. */
+      interventionLimitSeconds: number | null;
+      closesAt: Date;
+    }
+  | {
+      allowed: false;
+      code: DenialCode;
+      message: string;
+      /** When the doors open, if the only reason is that they have not yet. */
+      opensAt?: Date;
+      closesAt?: Date;
+    };
+
+export interface AccessRequest {
+  participant: Pick<Participant, 'role' | 'revoked' | 'inPersonSeat'>;
+  category: DelegationCategory;
+  session: Session;
+  now: Date;
+}
+
+/**
+ * The access rule of the event, in the order a person would explain a refusal: who you are (revoked),
+ * whom the room is for (audience), where you are (in the room already), and when (the doors).
+ */
+export function decideAccess({ participant, category, session, now }: AccessRequest): AccessDecision {
+  if (participant.revoked) {
+    return {
+      allowed: false,
+      code: 'PARTICIPANT_REVOKED',
+      message: 'Your registration has been revoked. Please contact the secretariat.',
+    };
+  }
+  if (!session.audience.includes(category)) {
+    return {
+      allowed: false,
+      code: 'SESSION_RESTRICTED',
+      message: `${session.title} is open to ${listAudience(session.audience)} only.`,
+    };
+  }
+  if (session.hybrid && participant.inPersonSeat !== null) {
+    return {
+      allowed: false,
+      code: 'IN_PERSON_SEAT_HOLDER',
+      message:
+        'You hold your delegation’s in-person seat, so you take part in the room. Ask the secretariat to release the seat to join online.',
+    };
+  }
+  const { opensAt, closesAt } = joinWindowOf(session);
+  if (now < opensAt) {
+    return {
+      allowed: false,
+      code: 'OUTSIDE_JOIN_WINDOW',
+      message: `${session.title} opens for joining at ${opensAt.toISOString()}.`,
+      opensAt,
+      closesAt,
+    };
+  }
+  if (now >= closesAt) {
+    return {
+      allowed: false,
+      code: 'OUTSIDE_JOIN_WINDOW',
+      message: `${session.title} closed at ${closesAt.toISOString()}.`,
+      closesAt,
+    };
+  }
+  const maySpeak = session.speakers.includes(participant.role);
+  return {
+    allowed: true,
+    maySpeak,
+    capabilities: capabilitiesFor(participant.role, maySpeak),
+    interventionLimitSeconds:
+      participant.role === 'HeadOfDelegation' ? session.interventionLimitSeconds : null,
+    closesAt,
+  };
+}
+
+/**
+ * Those who may speak send and receive audio and video; content (screen) sharing is for speakers and
+ * moderators only. Content Receive needs video Receive or better, which every branch here keeps.
+ */
+export function capabilitiesFor(role: ParticipantRole, maySpeak: boolean): AttendeeCapabilities {
+  const sharesContent = maySpeak && (role === 'Speaker' || role === 'Moderator');
+  return {
+    Audio: maySpeak ? 'SendReceive' : 'Receive',
+    Video: maySpeak ? 'SendReceive' : 'Receive',
+    Content: sharesContent ? 'SendReceive' : 'Receive',
+  };
+}
+
+function listAudience(audience: readonly DelegationCategory[]): string {
+  const labels = audience.map((c) => categoryLabels[c]);
+  if (labels.length <= 1) return labels.join('');
+  return `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
+}

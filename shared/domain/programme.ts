@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { delegationCategorySchema } from './delegations.ts';
+import { participantRoleSchema } from './participants.ts';
+
+const roomIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'must be lower-case letters, digits and hyphens');
+const instantSchema = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant with an offset' });
+
+export const sessionSchema = z
+  .strictObject({
+    id: roomIdSchema,
+    title: z.string().min(3).max(300),
+    /** Break-outs name the group they belong to (e.g. session-2); plenary rooms have none. */
+    parent: roomIdSchema.nullable().default(null),
+    start: instantSchema,
+    end: instantSchema,
+    audience: z.array(delegationCategorySchema).min(1),
+    speakers: z.array(participantRoleSchema).default([]),
+    /** Longest intervention, in seconds, for Heads of Delegation; null where the room sets none. */
+    interventionLimitSeconds: z.number().int().min(30).max(3600).nullable().default(null),
+    /** Hybrid rooms have an in-person audience: a State's seat holder is in the room, not online. */
+    hybrid: z.boolean().default(true),
+    joinWindow: z
+      .strictObject({
+        opensMinutesBefore: z.number().int().min(0).max(240),
+        closesMinutesAfter: z.number().int().min(0).max(240).default(0),
+      })
+      .default({ opensMinutesBefore: 30, closesMinutesAfter: 0 }),
+  })
+  .refine((s) => Date.parse(s.end) > Date.parse(s.start), {
+    message: 'end must be after start',
+    path: ['end'],
+  });
+
+export const programmeSchema = z
+  .strictObject({
+    event: z.strictObject({
+      id: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9-]{1,30}$/, 'must be lower-case letters, digits and hyphens (2–31)'),
+      name: z.string().min(3).max(300),
+      timeZone: z.string().refine(isTimeZone, 'is not an IANA time zone'),
+      venue: z.string().max(300).optional(),
+      note: z.string().max(2000).optional(),
+    }),
+    inPerson: z.strictObject({
+      seatsPerDelegation: z.literal(1),
+      eligibleCategories: z.array(z.enum(['MemberState', 'ObserverState'])).min(1),
+    }),
+    groups: z.array(z.strictObject({ id: roomIdSchema, title: z.string().min(3).max(300) })).default([]),
+    sessions: z.array(sessionSchema).min(1),
+  })
+  .superRefine((p, ctx) => {
+    const ids = new Set<string>();
+    const groups = new Set(p.groups.map((g) => g.id));
+    p.sessions.forEach((s, i) => {
+      if (ids.has(s.id))
+        ctx.addIssue({ code: 'custom', path: ['sessions', i, 'id'], message: `duplicate id ${s.id}` });
+      ids.add(s.id);
+      if (s.parent !== null && !groups.has(s.parent)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sessions', i, 'parent'],
+          message: `names no group in groups: ${s.parent}`,
+        });
+      }
+    });
+  });
+
+export type Programme = z.infer<typeof programmeSchema>;
+export type Session = z.infer<typeof sessionSchema>;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class ProgrammeError extends Error {
+  override readonly name = 'ProgrammeError';
+  constructor(
+    readonly source: string,
+    readonly problems: { path: string; message: string }[],
+  ) {
+    super(
+      `${source}: invalid programme\n${problems.map((p) => `  - ${p.path || '(root)'}: ${p.message}`).join('\n')}`,
+    );
+  }
+}
+
+/** Validates an already-parsed programme document; throws ProgrammeError naming each bad field. */
+export function validateProgramme(document: unknown, source: string): Programme {
+  const result = programmeSchema.safeParse(document);
+  if (!result.success) {
+    throw new ProgrammeError(
+      source,
+      result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+    );
+  }
+  return result.data;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    '',
+  );
+}
+
+/** The instants a session's doors open and close. */
+export function joinWindowOf(session: Session): { opensAt: Date; closesAt: Date } {
+  return {
+    opensAt: new Date(Date.parse(session.start) - session.joinWindow.opensMinutesBefore * 60_000),
+    closesAt: new Date(Date.parse(session.end) + session.joinWindow.closesMinutesAfter * 60_000),
+  };
+}

@@ -1,0 +1,69 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Identity } from '#domain/identity.ts';
+import { logger } from '#observability/logger.ts';
+import { toHttpError } from './error-mapper.ts';
+import { type ClaimsConfig, type HttpEvent, identityFromEvent } from './request.ts';
+
+export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number };
+export type RouteHandler = (event: HttpEvent, identity: Identity) => Promise<HttpResult>;
+
+const baseHeaders = {
+  'content-type': 'application/json; charset=utf-8',
+  'x-content-type-options': 'nosniff',
+};
+
+export const json = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResult => ({
+  statusCode,
+  headers: { ...baseHeaders, ...headers },
+  body: JSON.stringify(body),
+});
+
+/** For responses that carry credentials: no cache anywhere may keep them. */
+export const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
+
+/**
+ * One middy chain for every HTTP function: Powertools context, then the HTTP boundary (one error mapper
+ * and one access-log line per request), then the route's handler, chosen by the API Gateway route key.
+ */
+export function httpApi(routes: Record<string, RouteHandler>, claims: ClaimsConfig) {
+  return middy<HttpEvent, HttpResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpBoundary())
+    .handler(async (event) => {
+      const route = routes[event.routeKey];
+      if (!route) return json(404, { error: { code: 'NOT_FOUND', message: `No route ${event.routeKey}.` } });
+      return route(event, identityFromEvent(event, claims));
+    });
+}
+
+/** Maps errors to responses and logs one line per request: route, status, error code, duration. */
+function httpBoundary(): MiddlewareObj<HttpEvent, HttpResult, Error> {
+  const started = new WeakMap<object, number>();
+  const log = (request: object, route: string, statusCode: number, code?: string) =>
+    logger.info('request', {
+      route,
+      status: statusCode,
+      ...(code ? { code } : {}),
+      durationMs: Date.now() - (started.get(request) ?? Date.now()),
+    });
+  return {
+    before: async (request) => {
+      started.set(request, Date.now());
+    },
+    after: async (request) => {
+      log(request, request.event.routeKey, request.response?.statusCode ?? 200);
+    },
+    onError: async (request) => {
+      const mapped = toHttpError(request.error);
+      if (mapped.statusCode >= 500) logger.error('request failed', { error: request.error as Error });
+      request.response = json(mapped.statusCode, mapped.body, mapped.headers);
+      log(request, request.event.routeKey, mapped.statusCode, mapped.code);
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { DomainError, type ErrorCode } from '#domain/errors.ts';
+
+const statusByCode: Record<ErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  NOT_REGISTERED: 403,
+  PARTICIPANT_REVOKED: 403,
+  SESSION_RESTRICTED: 403,
+  OUTSIDE_JOIN_WINDOW: 403,
+  IN_PERSON_SEAT_HOLDER: 403,
+  FORBIDDEN: 403,
+  UNKNOWN_SESSION: 404,
+  UNKNOWN_DELEGATION: 404,
+  UNKNOWN_PARTICIPANT: 404,
+  VALIDATION_FAILED: 400,
+  SEAT_TAKEN: 409,
+  SEAT_NOT_AVAILABLE: 409,
+  DELEGATION_EXISTS: 409,
+  EMAIL_IN_USE: 409,
+  MEETING_UNAVAILABLE: 503,
+};
+
+export interface HttpError {
+  statusCode: number;
+  code: string;
+  body: { error: { code: string; message: string } & Record<string, unknown> };
+  headers?: Record<string, string>;
+}
+
+/**
+ * The one place errors become HTTP. Domain errors keep their code, message and details; anything else
+ * is a 500 that says nothing about the internals.
+ */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof DomainError) {
+    const statusCode = statusByCode[error.code];
+    return {
+      statusCode,
+      code: error.code,
+      body: { error: { code: error.code, message: error.message, ...(error.details ?? {}) } },
+      ...(statusCode === 503 ? { headers: { 'Retry-After': '2' } } : {}),
+    };
+  }
+  return {
+    statusCode: 500,
+    code: 'INTERNAL',
+    body: { error: { code: 'INTERNAL', message: 'Something went wrong on our side. It has been logged.' } },
+  };
+}
+
+export const statusOf = (code: ErrorCode): number => statusByCode[code];

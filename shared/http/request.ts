@@ -1,0 +1,110 @@
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import type { z } from 'zod';
+import { DomainError, ValidationError } from '#domain/errors.ts';
+import type { Identity } from '#domain/identity.ts';
+import { normalizeEmail } from '#domain/participants.ts';
+import { formatPath } from '#domain/programme.ts';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+
+export interface ClaimsConfig {
+  emailClaim: string;
+  groupsClaim: string;
+  organizerGroup: string;
+}
+
+/**
+ * The caller's identity from the claims the JWT authorizer verified. API Gateway hands array claims
+ * over as a string like "[organizers staff]"; a plain array or a comma list is accepted too.
+ */
+export function identityFromEvent(event: HttpEvent, config: ClaimsConfig): Identity {
+  const claims = event.requestContext?.authorizer?.jwt?.claims;
+  const subject = claims?.sub;
+  const email = claims?.[config.emailClaim];
+  if (
+    typeof subject !== 'string' ||
+    typeof email !== 'string' ||
+    email === '' ||
+    claims?.email_verified === 'false'
+  ) {
+    throw new DomainError(
+      'UNAUTHENTICATED',
+      'Sign in: this route needs a valid bearer token with a verified email.',
+    );
+  }
+  return {
+    subject,
+    email: normalizeEmail(email),
+    isOrganizer: parseGroups(claims?.[config.groupsClaim]).includes(config.organizerGroup),
+  };
+}
+
+export function parseGroups(claim: unknown): string[] {
+  if (Array.isArray(claim)) return claim.map(String);
+  if (typeof claim !== 'string' || claim === '') return [];
+  const trimmed = claim.trim();
+  if (trimmed.startsWith('[') && trimmed.endsWith(']')) {
+    return trimmed
+      .slice(1, -1)
+      .split(/[\s,]+/)
+      .filter(Boolean);
+  }
+  return trimmed
+    .split(',')
+    .map((g) => g.trim())
+    .filter(Boolean);
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+/** The raw body as text, refusing one larger than `maxBytes`. */
+export function bodyText(event: HttpEvent, maxBytes = DEFAULT_MAX_BODY_BYTES): string {
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > maxBytes) {
+    throw new ValidationError(`The request body is ${size} bytes; this route takes at most ${maxBytes}.`, {
+      field: 'body',
+    });
+  }
+  return text;
+}
+
+/** Parses the JSON body against a schema; the first problem is reported with its field. */
+export function jsonBody<S extends z.ZodType>(event: HttpEvent, schema: S, maxBytes?: number): z.infer<S> {
+  return validate(schema, parseJson(bodyText(event, maxBytes)), 'body');
+}
+
+export function parseJson(text: string): unknown {
+  if (text.trim() === '') throw new ValidationError('The request needs a JSON body.', { field: 'body' });
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationError('The request body is not valid JSON.', { field: 'body' });
+  }
+}
+
+export function validate<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = formatPath(issue?.path ?? []);
+  throw new ValidationError(`${field ? `${field}: ` : `${where}: `}${issue?.message ?? 'invalid'}`, {
+    field: field || where,
+  });
+}
+
+export function pathParam(event: HttpEvent, name: string): string {
+  const value = event.pathParameters?.[name];
+  if (!value) throw new ValidationError(`Missing path parameter ${name}.`, { field: name });
+  return decodeURIComponent(value);
+}
+
+export const queryParams = (event: HttpEvent): Record<string, string | undefined> =>
+  event.queryStringParameters ?? {};
+
+export const contentTypeOf = (event: HttpEvent): string =>
+  (event.headers?.['content-type'] ?? event.headers?.['Content-Type'] ?? '')
+    .split(';')[0]
+    ?.trim()
+    .toLowerCase() ?? '';

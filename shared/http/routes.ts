@@ -1,0 +1,30 @@
+/**
+ * The HTTP API: every route, the function that serves it, and whether it is for organizers. Read by
+ * the CDK stack (routes and integrations) and the local dev server, so the two cannot drift apart.
+ */
+export const functionNames = ['get-me', 'join-session', 'delegations', 'participants'] as const;
+export type FunctionName = (typeof functionNames)[number];
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  fn: FunctionName;
+  organizerOnly: boolean;
+}
+
+export const routes: readonly RouteSpec[] = [
+  { method: 'GET', path: '/me', fn: 'get-me', organizerOnly: false },
+  { method: 'POST', path: '/sessions/{sessionId}/join', fn: 'join-session', organizerOnly: false },
+  { method: 'GET', path: '/delegations', fn: 'delegations', organizerOnly: true },
+  { method: 'POST', path: '/delegations', fn: 'delegations', organizerOnly: true },
+  { method: 'GET', path: '/delegations/{code}/in-person-seat', fn: 'delegations', organizerOnly: true },
+  { method: 'PUT', path: '/delegations/{code}/in-person-seat', fn: 'delegations', organizerOnly: true },
+  { method: 'DELETE', path: '/delegations/{code}/in-person-seat', fn: 'delegations', organizerOnly: true },
+  { method: 'POST', path: '/participants/import', fn: 'participants', organizerOnly: true },
+  { method: 'GET', path: '/participants', fn: 'participants', organizerOnly: true },
+  { method: 'GET', path: '/participants/{participantId}', fn: 'participants', organizerOnly: true },
+  { method: 'PATCH', path: '/participants/{participantId}', fn: 'participants', organizerOnly: true },
+  { method: 'POST', path: '/participants/{participantId}/revoke', fn: 'participants', organizerOnly: true },
+];
+
+export const routeKey = (r: Pick<RouteSpec, 'method' | 'path'>) => `${r.method} ${r.path}`;

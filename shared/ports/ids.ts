@@ -1,0 +1,6 @@
+export interface IdGenerator {
+  /** A new opaque participant id (`p_` + 20 base-36 characters): the Chime ExternalUserId. */
+  participantId(): string;
+  /** A unique, time-sortable id for an audit record. */
+  auditId(now: Date): string;
+}

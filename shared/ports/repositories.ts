@@ -1,0 +1,137 @@
+import type { Delegation, DelegationCategory } from '#domain/delegations.ts';
+import type { Participant } from '#domain/participants.ts';
+import type { AttendeeCapabilities } from '#domain/policy.ts';
+import type { Programme, Session } from '#domain/programme.ts';
+import type { ChimeAttendee, ChimeMeeting } from './meetings.ts';
+
+export interface ProgrammeRepository {
+  /** Seeds or replaces the programme (sessions included) as deployed. */
+  save(programme: Programme): Promise<void>;
+  get(): Promise<Programme | null>;
+  getSession(sessionId: string): Promise<Session | null>;
+}
+
+export interface DelegationRepository {
+  /** Inserts delegations that do not exist yet; returns how many were new. */
+  seed(delegations: Delegation[]): Promise<number>;
+  /** Inserts one; false if the code is taken. */
+  create(delegation: Delegation): Promise<boolean>;
+  get(code: string): Promise<Delegation | null>;
+  getMany(codes: string[]): Promise<Map<string, Delegation>>;
+  list(category?: DelegationCategory): Promise<Delegation[]>;
+}
+
+export interface ParticipantPage {
+  items: Participant[];
+  nextCursor: string | null;
+}
+
+export interface ParticipantRepository {
+  get(id: string): Promise<Participant | null>;
+  findByEmail(email: string): Promise<Participant | null>;
+  findManyByEmail(emails: string[]): Promise<Map<string, Participant>>;
+  /**
+   * Writes a whole import: new participants with their identity link, updates of existing ones. Each
+   * new email is claimed atomically, so a concurrent import of the same email cannot make two people.
+   */
+  saveImport(creates: Participant[], updates: Participant[]): Promise<void>;
+  /** Saves an update; when the email changes, the identity link moves with it atomically. */
+  update(next: Participant, previousEmail: string): Promise<void>;
+  list(options: { delegationCode?: string; limit: number; cursor?: string }): Promise<ParticipantPage>;
+}
+
+export interface SeatRepository {
+  /**
+   * Gives a State's in-person seat to a participant, atomically: refused (returns the current holder's
+   * id) when someone else holds it. Idempotent for the current holder.
+   */
+  claim(
+    delegationCode: string,
+    participantId: string,
+    now: Date,
+  ): Promise<{ ok: true } | { ok: false; holderId: string }>;
+  /** Releases the seat; returns the released holder's id, or null if it was free. */
+  release(delegationCode: string, now: Date): Promise<string | null>;
+  holder(delegationCode: string): Promise<string | null>;
+}
+
+/** Our registry of each room's current Chime meeting (Chime has no ListMeetings). */
+export interface RoomMeeting {
+  roomId: string;
+  meetingId: string;
+  meeting: ChimeMeeting;
+  generation: number;
+  createdAt: string;
+  verifiedAt: string;
+}
+
+export type RoomMeetingSlot =
+  | { state: 'empty'; generation: number }
+  | { state: 'creating'; generation: number; claimedAt: string }
+  | { state: 'ready'; roomMeeting: RoomMeeting };
+
+export interface MeetingRegistry {
+  slot(roomId: string): Promise<RoomMeetingSlot>;
+  /**
+   * Claims the right to create the room's meeting of `generation`. True for exactly one caller among
+   * concurrent ones (and for anyone taking over a claim older than `staleBefore`).
+   */
+  claim(roomId: string, generation: number, now: Date, staleBefore: Date): Promise<boolean>;
+  /** Stores the meeting created for the claimed generation. */
+  publish(roomMeeting: RoomMeeting): Promise<void>;
+  /** Marks the meeting verified alive at `now` (cheap, unconditional). */
+  markVerified(roomId: string, meetingId: string, now: Date): Promise<void>;
+  /**
+   * Retires a meeting that the provider no longer knows, opening the next generation. Only the first
+   * caller for that meeting wins; others see the slot as it then is.
+   */
+  retire(roomId: string, meetingId: string): Promise<void>;
+}
+
+export interface StoredAttendee {
+  participantId: string;
+  roomId: string;
+  meetingId: string;
+  attendee: ChimeAttendee;
+  capabilities: AttendeeCapabilities;
+  createdAt: string;
+}
+
+export interface AttendeeRepository {
+  get(participantId: string, roomId: string): Promise<StoredAttendee | null>;
+  /**
+   * Stores an attendee unless another one for the same participant, room and meeting was stored first;
+   * returns the one that is stored.
+   */
+  putIfAbsent(attendee: StoredAttendee): Promise<StoredAttendee>;
+  updateCapabilities(
+    participantId: string,
+    roomId: string,
+    capabilities: AttendeeCapabilities,
+  ): Promise<void>;
+  listForParticipant(participantId: string): Promise<StoredAttendee[]>;
+  delete(participantId: string, roomId: string): Promise<void>;
+}
+
+export type AuditOutcome = 'allowed' | 'denied' | 'succeeded' | 'failed';
+
+export interface AuditRecord {
+  id: string;
+  at: string;
+  /** Who acted: a participant id, or the organizer's identity (email) for organizer actions. */
+  actor: string;
+  action: string;
+  outcome: AuditOutcome;
+  code?: string;
+  sessionId?: string;
+  participantId?: string;
+  delegationCode?: string;
+  /** Non-secret facts about the action (counts, previous holder, ...). Never a token. */
+  details?: Record<string, unknown>;
+}
+
+export interface AuditLog {
+  append(record: AuditRecord): Promise<void>;
+  /** The newest first; for tests and, later, the audit routes. */
+  recent(limit: number): Promise<AuditRecord[]>;
+}

@@ -1,0 +1,85 @@
+import { MeetingUnavailableError } from '#domain/errors.ts';
+import type { Clock } from '#ports/clock.ts';
+import type { MeetingProvider } from '#ports/meetings.ts';
+import type { MeetingRegistry, RoomMeeting } from '#ports/repositories.ts';
+
+export interface EnsureRoomMeetingDeps {
+  registry: MeetingRegistry;
+  meetings: MeetingProvider;
+  clock: Clock;
+  eventId: string;
+  /** Waits between polls while another caller creates the meeting (injectable for tests). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** How long a stored meeting is trusted before we ask the provider whether it still exists. */
+export const VERIFY_AFTER_MS = 30_000;
+/** A creation claim older than this is taken over (its holder crashed or timed out). */
+export const CLAIM_STALE_MS = 10_000;
+const POLL_MS = 100;
+const MAX_WAIT_MS = 12_000;
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The room's current meeting, created just in time and once.
+ *
+ * Chime has no ListMeetings and a meeting ends on its own (5 minutes empty, 24 hours old), so we keep a
+ * registry slot per room with a generation number. Exactly one caller claims a generation (conditional
+ * write) and creates its meeting with a ClientRequestToken derived from it, so a retried or taken-over
+ * creation returns the same meeting; the others poll the slot. A meeting the provider no longer knows is
+ * retired, which opens the next generation.
+ */
+export async function ensureRoomMeeting(deps: EnsureRoomMeetingDeps, roomId: string): Promise<RoomMeeting> {
+  const sleep = deps.sleep ?? defaultSleep;
+  const started = Date.now();
+  while (Date.now() - started < MAX_WAIT_MS) {
+    const slot = await deps.registry.slot(roomId);
+    const now = deps.clock.now();
+    if (slot.state === 'ready') {
+      const { roomMeeting } = slot;
+      if (now.getTime() - Date.parse(roomMeeting.verifiedAt) < VERIFY_AFTER_MS) return roomMeeting;
+      const alive = await deps.meetings.getMeeting(roomMeeting.meetingId);
+      if (alive) {
+        await deps.registry.markVerified(roomId, roomMeeting.meetingId, now);
+        return { ...roomMeeting, verifiedAt: now.toISOString() };
+      }
+      await deps.registry.retire(roomId, roomMeeting.meetingId);
+      continue;
+    }
+    const staleBefore = new Date(now.getTime() - CLAIM_STALE_MS);
+    const claimable = slot.state === 'empty' || Date.parse(slot.claimedAt) < staleBefore.getTime();
+    if (claimable && (await deps.registry.claim(roomId, slot.generation, now, staleBefore))) {
+      return createFor(deps, roomId, slot.generation);
+    }
+    await sleep(POLL_MS);
+  }
+  throw new MeetingUnavailableError();
+}
+
+async function createFor(
+  deps: EnsureRoomMeetingDeps,
+  roomId: string,
+  generation: number,
+): Promise<RoomMeeting> {
+  const meeting = await deps.meetings.createMeeting({
+    clientRequestToken: clientRequestTokenFor(deps.eventId, roomId, generation),
+    externalMeetingId: `${deps.eventId}/${roomId}`,
+  });
+  const at = deps.clock.now().toISOString();
+  const roomMeeting: RoomMeeting = {
+    roomId,
+    meetingId: meeting.MeetingId,
+    meeting,
+    generation,
+    createdAt: at,
+    verifiedAt: at,
+  };
+  await deps.registry.publish(roomMeeting);
+  return roomMeeting;
+}
+
+/** 2–64 characters of [-_a-zA-Z0-9], unique per event, room and generation. */
+export function clientRequestTokenFor(eventId: string, roomId: string, generation: number): string {
+  return `${eventId}_${roomId}_g${generation}`.replace(/[^-_a-zA-Z0-9]/g, '-').slice(0, 64);
+}
