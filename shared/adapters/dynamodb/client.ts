@@ -34,7 +34,8 @@ export async function withConflictRetry<T>(run: () => Promise<T>, attempts = 8):
       return await run();
     } catch (error) {
       const reasons = cancellationReasons(error);
-      const conflictOnly = !!reasons?.includes('TransactionConflict') && !reasons.includes('ConditionalCheckFailed');
+      const conflictOnly =
+        !!reasons?.includes('TransactionConflict') && !reasons.includes('ConditionalCheckFailed');
       const throttled = error instanceof Error && error.name === 'TransactionInProgressException';
       if ((!conflictOnly && !throttled) || attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
