@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Quiet handlers during tests; the log-capture test turns logging all the way up for itself.
+    env: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
   },
 });

@@ -26,6 +26,8 @@ export interface ChimeProviderOptions {
   onThrottle?: (operation: string) => void;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Epoch ms, for the retry budget (injectable with `sleep` for tests). */
+  now?: () => number;
 }
 
 /** The SDK client with its own retries off: this adapter retries, honouring Retry-After, in one place. */
@@ -45,10 +47,11 @@ export function createChimeMeetingProvider(options: ChimeProviderOptions): Meeti
   const budget = options.retryBudgetMs ?? 8_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
 
   /** Retries 429 and 5xx with full-jitter backoff, never sooner than Retry-After, within the budget. */
   async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + budget;
+    const deadline = now() + budget;
     for (let attempt = 0; ; attempt++) {
       try {
         return await run();
@@ -57,7 +60,7 @@ export function createChimeMeetingProvider(options: ChimeProviderOptions): Meeti
         if (isThrottle(error)) options.onThrottle?.(operation);
         const backoff = random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
         const delay = Math.max(backoff, retryAfterMs(error));
-        if (Date.now() + delay > deadline) throw new MeetingUnavailableError();
+        if (now() + delay > deadline) throw new MeetingUnavailableError();
         await sleep(delay);
       }
     }

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { DomainError } from '#domain/errors.ts';
+import { toHttpError } from '#http/error-mapper.ts';
+import { type HttpEvent, identityFromEvent, parseGroups } from '#http/request.ts';
+
+const claimsConfig = { emailClaim: 'email', groupsClaim: 'cognito:groups', organizerGroup: 'organizers' };
+const eventWith = (claims: Record<string, string> | undefined) =>
+  ({
+    requestContext: { authorizer: claims ? { jwt: { claims, scopes: [] } } : undefined },
+  }) as unknown as HttpEvent;
+
+describe('Function: identityFromEvent', () => {
+  it('reads the email (normalized) and recognises organizers from API Gateway’s "[a b]" claim form', () => {
+    const identity = identityFromEvent(
+      eventWith({ sub: 's-1', email: 'Organizer@Example.ORG', 'cognito:groups': '[staff organizers]' }),
+      claimsConfig,
+    );
+    expect(identity).toEqual({ subject: 's-1', email: 'organizer@example.org', isOrganizer: true });
+  });
+
+  it('does not make an organizer of a group that merely contains the word', () => {
+    const identity = identityFromEvent(
+      eventWith({ sub: 's-1', email: 'a@b.org', 'cognito:groups': '[not-organizers]' }),
+      claimsConfig,
+    );
+    expect(identity.isOrganizer).toBe(false);
+  });
+
+  it('refuses missing claims and an unverified email with UNAUTHENTICATED', () => {
+    const cases: (Record<string, string> | undefined)[] = [
+      undefined,
+      { sub: 's' },
+      { sub: 's', email: 'a@b.org', email_verified: 'false' },
+    ];
+    for (const claims of cases) {
+      expect(() => identityFromEvent(eventWith(claims), claimsConfig)).toThrow(
+        expect.objectContaining({ code: 'UNAUTHENTICATED' }),
+      );
+    }
+  });
+
+  it('parses group claims in every form API Gateway and IdPs send', () => {
+    expect(parseGroups('[a b]')).toEqual(['a', 'b']);
+    expect(parseGroups(['a', 'b'])).toEqual(['a', 'b']);
+    expect(parseGroups('a,b')).toEqual(['a', 'b']);
+    expect(parseGroups('')).toEqual([]);
+    expect(parseGroups(undefined)).toEqual([]);
+  });
+});
+
+describe('Function: toHttpError', () => {
+  it('keeps a domain error’s code, message and details, with its status', () => {
+    const mapped = toHttpError(new DomainError('OUTSIDE_JOIN_WINDOW', 'Opens at 10:00.', { opensAt: 'x' }));
+    expect(mapped).toMatchObject({
+      statusCode: 403,
+      body: { error: { code: 'OUTSIDE_JOIN_WINDOW', message: 'Opens at 10:00.', opensAt: 'x' } },
+    });
+  });
+
+  it('turns anything else into a 500 that tells nothing of the internals', () => {
+    const mapped = toHttpError(new Error('ECONNREFUSED 10.0.0.1:8000 at table floorpass-prod'));
+    expect(mapped.statusCode).toBe(500);
+    expect(JSON.stringify(mapped.body)).not.toContain('ECONNREFUSED');
+    expect(mapped.body.error.code).toBe('INTERNAL');
+  });
+});

@@ -1,0 +1,135 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { delegationCategories } from '#domain/delegations.ts';
+import { participantRoles } from '#domain/participants.ts';
+import { capabilitiesFor, decideAccess } from '#domain/policy.ts';
+import { createParticipant, createSession } from '../fixtures/factories.ts';
+
+const session = createSession();
+const start = Date.parse(session.start);
+const end = Date.parse(session.end);
+const opens = start - 30 * 60_000;
+
+const arbitraryRequest = fc.record({
+  role: fc.constantFrom(...participantRoles),
+  category: fc.constantFrom(...delegationCategories),
+  revoked: fc.boolean(),
+  seat: fc.option(fc.constantFrom('FRA', 'BRA'), { nil: null }),
+  hybrid: fc.boolean(),
+  audience: fc.subarray([...delegationCategories], { minLength: 1 }),
+  at: fc.integer({ min: opens - 3 * 3_600_000, max: end + 3 * 3_600_000 }),
+});
+
+describe('Function: decideAccess', () => {
+  it('allows a Member State delegate inside the window of a Member-States-only room', () => {
+    const decision = decideAccess({
+      participant: createParticipant(),
+      category: 'MemberState',
+      session,
+      now: new Date(start + 60_000),
+    });
+    expect(decision).toMatchObject({ allowed: true, maySpeak: false });
+  });
+
+  it('never lets a category outside the audience in (property)', () => {
+    fc.assert(
+      fc.property(arbitraryRequest, (r) => {
+        const decision = decideAccess({
+          participant: createParticipant({ role: r.role, revoked: r.revoked, inPersonSeat: r.seat }),
+          category: r.category,
+          session: createSession({ audience: r.audience, hybrid: r.hybrid }),
+          now: new Date(r.at),
+        });
+        if (!r.audience.includes(r.category)) expect(decision.allowed).toBe(false);
+      }),
+    );
+  });
+
+  it('allows exactly when registered, in the audience, not seated in a hybrid room, and inside the window (property)', () => {
+    fc.assert(
+      fc.property(arbitraryRequest, (r) => {
+        const decision = decideAccess({
+          participant: createParticipant({ role: r.role, revoked: r.revoked, inPersonSeat: r.seat }),
+          category: r.category,
+          session: createSession({ audience: r.audience, hybrid: r.hybrid }),
+          now: new Date(r.at),
+        });
+        const expected =
+          !r.revoked &&
+          r.audience.includes(r.category) &&
+          !(r.hybrid && r.seat !== null) &&
+          r.at >= opens &&
+          r.at < end;
+        expect(decision.allowed).toBe(expected);
+      }),
+    );
+  });
+
+  it('explains a refusal with the first reason a person would give (property)', () => {
+    fc.assert(
+      fc.property(arbitraryRequest, (r) => {
+        const decision = decideAccess({
+          participant: createParticipant({ role: r.role, revoked: r.revoked, inPersonSeat: r.seat }),
+          category: r.category,
+          session: createSession({ audience: r.audience, hybrid: r.hybrid }),
+          now: new Date(r.at),
+        });
+        if (decision.allowed) return;
+        const expected = r.revoked
+          ? 'PARTICIPANT_REVOKED'
+          : !r.audience.includes(r.category)
+            ? 'SESSION_RESTRICTED'
+            : r.hybrid && r.seat !== null
+              ? 'IN_PERSON_SEAT_HOLDER'
+              : 'OUTSIDE_JOIN_WINDOW';
+        expect(decision.code).toBe(expected);
+        expect(decision.message.length).toBeGreaterThan(10);
+        if (decision.code === 'OUTSIDE_JOIN_WINDOW' && r.at < opens) {
+          expect(decision.opensAt?.getTime()).toBe(opens);
+        }
+      }),
+    );
+  });
+
+  it('gives the three-minute limit to Heads of Delegation only (property)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...participantRoles), (role) => {
+        const decision = decideAccess({
+          participant: createParticipant({ role }),
+          category: 'MemberState',
+          session,
+          now: new Date(start),
+        });
+        expect(decision.allowed && decision.interventionLimitSeconds).toBe(
+          role === 'HeadOfDelegation' ? 180 : null,
+        );
+      }),
+    );
+  });
+
+  it('names the room and its audience in a SESSION_RESTRICTED message', () => {
+    const decision = decideAccess({
+      participant: createParticipant(),
+      category: 'ObserverState',
+      session,
+      now: new Date(start),
+    });
+    expect(decision).toMatchObject({ allowed: false, code: 'SESSION_RESTRICTED' });
+    expect(!decision.allowed && decision.message).toBe('Session I is open to Member States only.');
+  });
+});
+
+describe('Function: capabilitiesFor', () => {
+  it('never gives content without video, nor sending to those who may not speak (property)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...participantRoles), fc.boolean(), (role, maySpeak) => {
+        const caps = capabilitiesFor(role, maySpeak);
+        const receivesVideo = caps.Video === 'SendReceive' || caps.Video === 'Receive';
+        if (caps.Content === 'SendReceive' || caps.Content === 'Receive') expect(receivesVideo).toBe(true);
+        if (!maySpeak)
+          expect([caps.Audio, caps.Video, caps.Content]).toEqual(['Receive', 'Receive', 'Receive']);
+        if (caps.Content === 'SendReceive') expect(['Speaker', 'Moderator']).toContain(role);
+      }),
+    );
+  });
+});

@@ -1,0 +1,126 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadProgrammeFile } from '#config/programme-file.ts';
+import { ProgrammeError, validateProgramme } from '#domain/programme.ts';
+
+const sample = () => loadProgrammeFile('events/hlc-2021.yaml');
+
+function problemsOf(run: () => unknown): { path: string; message: string }[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ProgrammeError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ProgrammeError');
+}
+
+describe('Programme file: events/hlc-2021.yaml', () => {
+  it('has the fixed room ids, over three days, in order', () => {
+    const p = sample();
+    expect(p.sessions.map((s) => s.id)).toEqual([
+      'opening',
+      'session-1',
+      'session-2a',
+      'session-2b',
+      'session-2c',
+      'session-3',
+      'session-4a',
+      'session-4b',
+      'session-4c',
+      'session-5',
+      'closing',
+    ]);
+    const day = (id: string) => p.sessions.find((s) => s.id === id)?.start.slice(0, 10);
+    expect(['opening', 'session-1', 'session-2a'].map(day)).toEqual(Array(3).fill('2021-06-28'));
+    expect(['session-3', 'session-4c'].map(day)).toEqual(Array(2).fill('2021-06-29'));
+    expect(['session-5', 'closing'].map(day)).toEqual(Array(2).fill('2021-06-30'));
+  });
+
+  it('encodes the concept note’s rules', () => {
+    const p = sample();
+    const s1 = p.sessions.find((s) => s.id === 'session-1');
+    expect(s1?.audience).toEqual(['MemberState']);
+    expect(p.inPerson).toEqual({
+      seatsPerDelegation: 1,
+      eligibleCategories: ['MemberState', 'ObserverState'],
+    });
+    const thematic = p.sessions.filter((s) => /^session-/.test(s.id));
+    expect(thematic.every((s) => s.interventionLimitSeconds === 180)).toBe(true);
+    expect(p.sessions.filter((s) => s.parent === 'session-2').map((s) => s.id)).toEqual([
+      'session-2a',
+      'session-2b',
+      'session-2c',
+    ]);
+    expect(p.event.timeZone).toBe('America/New_York');
+  });
+});
+
+describe('Function: validateProgramme', () => {
+  it('names the path and the reason of each bad field', () => {
+    const doc = parse(`
+event: { id: Bad Id, name: X, timeZone: Mars/Olympus }
+inPerson: { seatsPerDelegation: 2, eligibleCategories: [MemberState] }
+sessions:
+  - id: s1
+    title: Room one
+    start: 2021-06-28T10:00:00-04:00
+    end: 2021-06-28T09:00:00-04:00
+    audience: [Pirates]
+`);
+    const problems = problemsOf(() => validateProgramme(doc, 'bad.yaml'));
+    const paths = problems.map((p) => p.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'event.id',
+        'event.name',
+        'event.timeZone',
+        'inPerson.seatsPerDelegation',
+        'sessions[0].audience[0]',
+      ]),
+    );
+  });
+
+  it('refuses an end before the start, a duplicate id and an unknown parent', () => {
+    const doc = sample();
+    const first = doc.sessions[0];
+    if (!first) throw new Error('sample has no sessions');
+    const bad = {
+      ...doc,
+      sessions: [
+        { ...first, end: first.start },
+        { ...first, parent: 'session-9' },
+      ],
+    };
+    const problems = problemsOf(() => validateProgramme(bad, 'x.yaml'));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { path: 'sessions[0].end', message: 'end must be after start' },
+        { path: 'sessions[1].id', message: 'duplicate id opening' },
+        { path: 'sessions[1].parent', message: 'names no group in groups: session-9' },
+      ]),
+    );
+  });
+
+  it('reports a YAML syntax error and a missing file without a stack trace', () => {
+    const file = join(tmpdir(), `broken-${process.pid}.yaml`);
+    writeFileSync(file, 'event: [unclosed');
+    const syntax = problemsOf(() => loadProgrammeFile(file));
+    const missing = problemsOf(() => loadProgrammeFile('events/nope.yaml'));
+    expect(syntax[0]?.message).toMatch(/^not valid YAML/);
+    expect(missing[0]?.message).toMatch(/cannot read the file \(ENOENT\)/);
+    const error = (() => {
+      try {
+        loadProgrammeFile('events/nope.yaml');
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).toBe(
+      'events/nope.yaml: invalid programme\n  - (root): cannot read the file (ENOENT)',
+    );
+  });
+});
