@@ -27,6 +27,8 @@ export interface LocalStackOptions {
   /** Chime's documented rate limit (10/s, burst 20) unless false. */
   chimeRateLimit?: false | { ratePerSecond: number; burst: number };
   seedPersonas?: boolean;
+  /** Attendee records per meeting in the emulator (250 as in Chime); lower it to test a full room. */
+  chimeMaxAttendeesPerMeeting?: number;
 }
 
 export interface LocalStack {
@@ -68,6 +70,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const events: ChimeEventEnvelope[] = [];
     const emulator = await startChimeEmulator({
       rateLimit: options.chimeRateLimit ?? { ratePerSecond: 10, burst: 20 },
+      ...(options.chimeMaxAttendeesPerMeeting
+        ? { maxAttendeesPerMeeting: options.chimeMaxAttendeesPerMeeting }
+        : {}),
       onEvent: (e) => {
         events.push(e);
       },

@@ -19,6 +19,7 @@ export const errorCodes = [
   'DELEGATION_EXISTS',
   'EMAIL_IN_USE',
   'MEETING_UNAVAILABLE',
+  'ROOM_FULL',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -17,6 +17,7 @@ const statusByCode: Record<ErrorCode, number> = {
   DELEGATION_EXISTS: 409,
   EMAIL_IN_USE: 409,
   MEETING_UNAVAILABLE: 503,
+  ROOM_FULL: 409,
 };
 
 export interface HttpError {

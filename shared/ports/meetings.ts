@@ -23,7 +23,7 @@ export interface MeetingProvider {
   createMeeting(input: CreateMeetingInput): Promise<ChimeMeeting>;
   /** The meeting, or null when the provider no longer knows it (ended or deleted). */
   getMeeting(meetingId: string): Promise<ChimeMeeting | null>;
-  /** Throws MeetingGoneError when the meeting no longer exists. */
+  /** Throws MeetingGoneError when the meeting no longer exists, MeetingFullError when it is at capacity. */
   createAttendee(
     meetingId: string,
     externalUserId: string,
@@ -44,5 +44,13 @@ export class MeetingGoneError extends Error {
   override readonly name = 'MeetingGoneError';
   constructor(readonly meetingId: string) {
     super(`meeting ${meetingId} no longer exists`);
+  }
+}
+
+/** The meeting holds as many attendee records as it may (250 per meeting; records count until deleted). */
+export class MeetingFullError extends Error {
+  override readonly name = 'MeetingFullError';
+  constructor(readonly meetingId: string) {
+    super(`meeting ${meetingId} has no room for another attendee`);
   }
 }

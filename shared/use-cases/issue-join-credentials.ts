@@ -5,7 +5,7 @@
  * rejoin, a new one the first time. Every decision, allow or deny, goes to the audit log; the JoinToken
  * goes only into the response.
  */
-import { AccessDeniedError, DomainError, NotFoundError } from '#domain/errors.ts';
+import { AccessDeniedError, ConflictError, DomainError, NotFoundError } from '#domain/errors.ts';
 import { actorOf, type Identity } from '#domain/identity.ts';
 import type { Participant } from '#domain/participants.ts';
 import { type AttendeeCapabilities, decideAccess } from '#domain/policy.ts';
@@ -14,6 +14,7 @@ import type { IdGenerator } from '#ports/ids.ts';
 import {
   type ChimeAttendee,
   type ChimeMeeting,
+  MeetingFullError,
   MeetingGoneError,
   type MeetingProvider,
 } from '#ports/meetings.ts';
@@ -128,6 +129,12 @@ async function attendeeInLiveMeeting(
       const stored = await attendeeFor(deps, participant, roomMeeting, existing, capabilities);
       return { roomMeeting, stored };
     } catch (error) {
+      if (error instanceof MeetingFullError) {
+        throw new ConflictError(
+          'ROOM_FULL',
+          `${session.title} is full: its meeting holds no more attendees. Please contact the secretariat.`,
+        );
+      }
       if (!(error instanceof MeetingGoneError) || attempt >= 2) throw error;
       await deps.registry.retire(session.id, roomMeeting.meetingId);
     }

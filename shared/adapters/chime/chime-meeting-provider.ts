@@ -13,6 +13,7 @@ import type { AttendeeCapabilities } from '#domain/policy.ts';
 import {
   type ChimeAttendee,
   type ChimeMeeting,
+  MeetingFullError,
   MeetingGoneError,
   type MeetingProvider,
 } from '#ports/meetings.ts';
@@ -104,6 +105,7 @@ export function createChimeMeetingProvider(options: ChimeProviderOptions): Meeti
         return out.Attendee as ChimeAttendee;
       } catch (error) {
         if (isNotFound(error)) throw new MeetingGoneError(meetingId);
+        if ((error as Error)?.name === 'LimitExceededException') throw new MeetingFullError(meetingId);
         throw error;
       }
     },

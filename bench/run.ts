@@ -1,0 +1,47 @@
+/**
+ * `npm run bench [-- join|bundles] [--participants N] [--concurrency C]`: figures, not pass/fail.
+ * Without a name it runs every benchmark.
+ */
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { measureBundles } from './bundles.ts';
+import { joinBench, printJoin } from './join.ts';
+import { round, table } from './stats.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    participants: { type: 'string', default: '200' },
+    concurrency: { type: 'string', default: '20' },
+  },
+});
+const which = positionals[0] ?? 'all';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+
+console.log(
+  `floorpass bench — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+);
+
+if (which === 'all' || which === 'join') {
+  const options = { participants: Number(values.participants), concurrency: Number(values.concurrency) };
+  printJoin(await joinBench(options), options);
+}
+
+if (which === 'all' || which === 'bundles') {
+  const figures = await measureBundles({
+    TABLE_NAME: 'bench',
+    EVENT_ID: 'bench',
+    AWS_REGION: 'us-east-1',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  });
+  console.log(
+    '\nFunction bundles (esbuild, minified ESM, AWS SDK v3 bundled, node22) and module init time here:\n',
+  );
+  console.log(
+    table(
+      ['function', 'bytes', 'KiB', 'init ms'],
+      figures.map((f) => [f.fn, f.bytes, round(f.bytes / 1024), round(f.initMs)]),
+    ),
+  );
+}
+process.exit(0);
