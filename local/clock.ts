@@ -1,16 +1,22 @@
 import type { Clock } from '#ports/clock.ts';
 
-/** The local clock: set to an instant, it runs on from there in real time. */
+/** The local clock: set to an instant, it runs on from there in real time — or stands still, frozen. */
 export interface AdjustableClock extends Clock {
-  set(instant: Date): void;
+  set(instant: Date, options?: { frozen?: boolean }): void;
+  readonly frozen: boolean;
 }
 
 export function createAdjustableClock(start: Date): AdjustableClock {
   let offset = start.getTime() - Date.now();
+  let frozenAt: number | null = null;
   return {
-    now: () => new Date(Date.now() + offset),
-    set(instant) {
+    now: () => new Date(frozenAt ?? Date.now() + offset),
+    set(instant, { frozen = false } = {}) {
       offset = instant.getTime() - Date.now();
+      frozenAt = frozen ? instant.getTime() : null;
+    },
+    get frozen() {
+      return frozenAt !== null;
     },
   };
 }

@@ -10,6 +10,7 @@ import { type ChimeEmulator, type ChimeEventEnvelope, startChimeEmulator } from 
 import { type AdjustableClock, createAdjustableClock, DEFAULT_LOCAL_CLOCK } from './clock.ts';
 import { type LambdaHandler, type LocalRoute, sendJson, startDevServer } from './dev-server.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { createLocalEventPipeline, type LocalEventPipeline } from './event-pipeline.ts';
 import { createLocalIssuer, type LocalIssuer } from './identity.ts';
 import { freePort } from './net.ts';
 import { organizerEmails, seedSample } from './seed.ts';
@@ -40,6 +41,8 @@ export interface LocalStack {
   emulator: ChimeEmulator;
   /** Every aws.chime event the emulator emitted, in order (the attendance recorder's input). */
   events: ChimeEventEnvelope[];
+  /** The local EventBridge rule → SQS → recorder path (with its DLQ). */
+  pipeline: LocalEventPipeline;
   token(email: string, groups?: string[]): Promise<string>;
   stop(): Promise<void>;
 }
@@ -68,13 +71,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const dynamoEndpoint = options.dynamoEndpoint ?? (dynamo as DynamoDbLocal).endpoint;
 
     const events: ChimeEventEnvelope[] = [];
+    // Events go to the pipeline once the recorder is loaded (below); the emulator starts first.
+    let pipeline: LocalEventPipeline | null = null;
     const emulator = await startChimeEmulator({
+      // Chime lives on the event's (local) clock too: event timestamps, the five-minute empty end.
+      now: () => clock.now().getTime(),
       rateLimit: options.chimeRateLimit ?? { ratePerSecond: 10, burst: 20 },
       ...(options.chimeMaxAttendeesPerMeeting
         ? { maxAttendeesPerMeeting: options.chimeMaxAttendeesPerMeeting }
         : {}),
       onEvent: (e) => {
         events.push(e);
+        pipeline?.publish(e);
       },
     });
     stops.push(() => emulator.close());
@@ -107,14 +115,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       'join-session': (await import('../functions/join-session.ts')).handler as unknown as LambdaHandler,
       delegations: (await import('../functions/delegations.ts')).handler as unknown as LambdaHandler,
       participants: (await import('../functions/participants.ts')).handler as unknown as LambdaHandler,
+      attendance: (await import('../functions/attendance.ts')).handler as unknown as LambdaHandler,
     };
+    const { recordBatch } = await import('../functions/record-meeting-events.ts');
+    const eventPipeline = createLocalEventPipeline({ handler: recordBatch });
+    pipeline = eventPipeline;
+    stops.push(async () => eventPipeline.stop());
 
     const issuer = await createLocalIssuer({ issuer: `${url}/_local/issuer`, organizers: organizerEmails });
     const server: Server = await startDevServer({
       port,
       issuer,
       handlers,
-      localRoutes: localRoutes({ issuer, clock, emulator, events }),
+      localRoutes: localRoutes({ issuer, clock, emulator, events, pipeline: eventPipeline }),
     });
     stops.push(
       () =>
@@ -132,6 +145,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       issuer,
       emulator,
       events,
+      pipeline: eventPipeline,
       token: (email, groups) => issuer.issue(email, groups ? { groups } : {}),
       stop,
     };
@@ -147,6 +161,7 @@ function localRoutes(ctx: {
   clock: AdjustableClock;
   emulator: ChimeEmulator;
   events: ChimeEventEnvelope[];
+  pipeline: LocalEventPipeline;
 }): LocalRoute {
   return async (req, res, body, url) => {
     const method = req.method ?? 'GET';
@@ -170,7 +185,7 @@ function localRoutes(ctx: {
         sendJson(res, 200, { token: await ctx.issuer.issue(email, groups ? { groups } : {}) });
       }
     } else if (path === '/_local/clock' && method === 'GET') {
-      sendJson(res, 200, { now: ctx.clock.now().toISOString() });
+      sendJson(res, 200, { now: ctx.clock.now().toISOString(), frozen: ctx.clock.frozen });
     } else if (path === '/_local/clock' && method === 'POST') {
       const at = typeof input?.now === 'string' ? Date.parse(input.now) : Number.NaN;
       if (Number.isNaN(at)) {
@@ -178,9 +193,26 @@ function localRoutes(ctx: {
           error: { code: 'VALIDATION_FAILED', message: 'Send { "now": "<ISO instant>" }.', field: 'now' },
         });
       } else {
-        ctx.clock.set(new Date(at));
-        sendJson(res, 200, { now: ctx.clock.now().toISOString() });
+        ctx.clock.set(new Date(at), { frozen: input?.frozen === true });
+        sendJson(res, 200, { now: ctx.clock.now().toISOString(), frozen: ctx.clock.frozen });
       }
+    } else if (method === 'POST' && path === '/_local/eventbridge') {
+      if (input === null) {
+        sendJson(res, 400, {
+          error: {
+            code: 'VALIDATION_FAILED',
+            message: 'Send an event as EventBridge delivers it (JSON).',
+            field: 'body',
+          },
+        });
+      } else {
+        const matched = ctx.pipeline.publish(input);
+        await ctx.pipeline.flush();
+        sendJson(res, 202, { matched, ...ctx.pipeline.stats() });
+      }
+    } else if (method === 'GET' && path === '/_local/dlq') {
+      const dead = ctx.pipeline.deadLetters();
+      sendJson(res, 200, { count: dead.length, messages: dead });
     } else if (method === 'GET' && path === '/_local/events') {
       sendJson(res, 200, { count: ctx.events.length, events: ctx.events });
     } else if (method === 'GET' && path === '/_local/chime/stats') {

@@ -4,7 +4,8 @@ import { createAttendeeRepository } from '#adapters/dynamodb/attendee-repository
 import { createAuditLog } from '#adapters/dynamodb/audit-log.ts';
 import { createDocumentClient, type TableContext } from '#adapters/dynamodb/client.ts';
 import { createDelegationRepository } from '#adapters/dynamodb/delegation-repository.ts';
-import { createMeetingRegistry } from '#adapters/dynamodb/meeting-registry.ts';
+import { createLedgerRepository, createUnmatchedEventLog } from '#adapters/dynamodb/ledger-repository.ts';
+import { createMeetingDirectory, createMeetingRegistry } from '#adapters/dynamodb/meeting-registry.ts';
 import { createParticipantRepository } from '#adapters/dynamodb/participant-repository.ts';
 import { createProgrammeRepository } from '#adapters/dynamodb/programme-repository.ts';
 import { createSeatRepository } from '#adapters/dynamodb/seat-repository.ts';
@@ -62,6 +63,9 @@ export const deps = {
   registry: createMeetingRegistry(table),
   attendees: createAttendeeRepository(table),
   audit: createAuditLog(table),
+  ledger: createLedgerRepository(table),
+  unmatched: createUnmatchedEventLog(table),
+  directory: createMeetingDirectory(table),
   meetings: createChimeMeetingProvider({
     client: chimeClient,
     mediaRegion: config.CHIME_MEDIA_REGION,

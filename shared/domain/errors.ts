@@ -20,6 +20,7 @@ export const errorCodes = [
   'EMAIL_IN_USE',
   'MEETING_UNAVAILABLE',
   'ROOM_FULL',
+  'NOT_SEAT_HOLDER',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -18,6 +18,7 @@ const statusByCode: Record<ErrorCode, number> = {
   EMAIL_IN_USE: 409,
   MEETING_UNAVAILABLE: 503,
   ROOM_FULL: 409,
+  NOT_SEAT_HOLDER: 409,
 };
 
 export interface HttpError {

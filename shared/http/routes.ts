@@ -2,7 +2,7 @@
  * The HTTP API: every route, the function that serves it, and whether it is for organizers. Read by
  * the CDK stack (routes and integrations) and the local dev server, so the two cannot drift apart.
  */
-export const functionNames = ['get-me', 'join-session', 'delegations', 'participants'] as const;
+export const functionNames = ['get-me', 'join-session', 'delegations', 'participants', 'attendance'] as const;
 export type FunctionName = (typeof functionNames)[number];
 
 export interface RouteSpec {
@@ -25,6 +25,13 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/participants/{participantId}', fn: 'participants', organizerOnly: true },
   { method: 'PATCH', path: '/participants/{participantId}', fn: 'participants', organizerOnly: true },
   { method: 'POST', path: '/participants/{participantId}/revoke', fn: 'participants', organizerOnly: true },
+  { method: 'POST', path: '/sessions/{sessionId}/check-ins', fn: 'attendance', organizerOnly: true },
+  { method: 'GET', path: '/sessions/{sessionId}/attendance', fn: 'attendance', organizerOnly: true },
+  { method: 'GET', path: '/sessions/{sessionId}/presence', fn: 'attendance', organizerOnly: true },
+  { method: 'GET', path: '/roll-call', fn: 'attendance', organizerOnly: true },
+  { method: 'GET', path: '/audit', fn: 'attendance', organizerOnly: true },
+  { method: 'GET', path: '/meeting-events/unmatched', fn: 'attendance', organizerOnly: true },
+  { method: 'GET', path: '/me/attendance', fn: 'attendance', organizerOnly: false },
 ];
 
 export const routeKey = (r: Pick<RouteSpec, 'method' | 'path'>) => `${r.method} ${r.path}`;

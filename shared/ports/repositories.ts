@@ -1,3 +1,4 @@
+import type { LedgerEvent } from '#domain/attendance.ts';
 import type { Delegation, DelegationCategory } from '#domain/delegations.ts';
 import type { Participant } from '#domain/participants.ts';
 import type { AttendeeCapabilities } from '#domain/policy.ts';
@@ -28,6 +29,7 @@ export interface ParticipantPage {
 
 export interface ParticipantRepository {
   get(id: string): Promise<Participant | null>;
+  getMany(ids: string[]): Promise<Map<string, Participant>>;
   findByEmail(email: string): Promise<Participant | null>;
   findManyByEmail(emails: string[]): Promise<Map<string, Participant>>;
   /**
@@ -110,6 +112,8 @@ export interface AttendeeRepository {
     capabilities: AttendeeCapabilities,
   ): Promise<void>;
   listForParticipant(participantId: string): Promise<StoredAttendee[]>;
+  /** Everyone holding credentials for the room now (for "issued, never connected"). */
+  listForRoom(roomId: string): Promise<StoredAttendee[]>;
   delete(participantId: string, roomId: string): Promise<void>;
 }
 
@@ -132,6 +136,53 @@ export interface AuditRecord {
 
 export interface AuditLog {
   append(record: AuditRecord): Promise<void>;
-  /** The newest first; for tests and, later, the audit routes. */
+  /** The newest first. */
   recent(limit: number): Promise<AuditRecord[]>;
+  /** Newest first, filtered, paginated. */
+  query(query: AuditQuery): Promise<AuditPage>;
+}
+
+export type LedgerSource = 'chime' | 'door';
+export type RecordedLedgerEvent = LedgerEvent & { source: LedgerSource };
+
+/** The append-only attendance ledger: each event stored once, keyed by its own content. */
+export interface LedgerRepository {
+  /** True when stored now; false when the same event was already there (a duplicate delivery). */
+  append(event: RecordedLedgerEvent): Promise<boolean>;
+  forRoom(roomId: string): Promise<RecordedLedgerEvent[]>;
+  forParticipant(participantId: string): Promise<RecordedLedgerEvent[]>;
+  /** MeetingStarted/MeetingEnded of the room's meetings only. */
+  meetingEventsOfRoom(roomId: string): Promise<RecordedLedgerEvent[]>;
+}
+
+export interface UnmatchedEvent {
+  reason: string;
+  receivedAt: string;
+  event: Record<string, unknown>;
+}
+
+/** Events we could not tie to one of our rooms or participants: kept aside, never dropped. */
+export interface UnmatchedEventLog {
+  keep(event: Record<string, unknown>, reason: string, now: Date): Promise<void>;
+  list(limit: number): Promise<UnmatchedEvent[]>;
+}
+
+/** Which room a Chime meeting (of any generation) belongs to, from our own registry. */
+export interface MeetingDirectory {
+  roomOf(meetingId: string): Promise<string | null>;
+}
+
+export interface AuditQuery {
+  sessionId?: string;
+  participantId?: string;
+  outcome?: AuditOutcome;
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface AuditPage {
+  items: AuditRecord[];
+  nextCursor: string | null;
 }

@@ -38,7 +38,9 @@ export async function ensureRoomMeeting(deps: EnsureRoomMeetingDeps, roomId: str
     const now = deps.clock.now();
     if (slot.state === 'ready') {
       const { roomMeeting } = slot;
-      if (now.getTime() - Date.parse(roomMeeting.verifiedAt) < VERIFY_AFTER_MS) return roomMeeting;
+      // Trusted for a short while after it was last seen alive (a clock that moved back trusts nothing).
+      const age = now.getTime() - Date.parse(roomMeeting.verifiedAt);
+      if (age >= 0 && age < VERIFY_AFTER_MS) return roomMeeting;
       const alive = await deps.meetings.getMeeting(roomMeeting.meetingId);
       if (alive) {
         await deps.registry.markVerified(roomId, roomMeeting.meetingId, now);

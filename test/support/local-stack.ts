@@ -47,7 +47,8 @@ export function apiClient(stack: LocalStack) {
       headers,
       ...(body !== undefined ? { body } : {}),
     });
-    const text = await res.text();
+    // ignoreBOM keeps a byte-order mark in the text, so that tests can see it (res.text() drops it).
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
     let parsed: unknown = null;
     try {
       parsed = text ? JSON.parse(text) : null;

@@ -4,6 +4,7 @@ import type { ChimeAttendee } from '#ports/meetings.ts';
 import type { AttendeeRepository, StoredAttendee } from '#ports/repositories.ts';
 import { isConditionFailure, type TableContext } from './client.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
+import { queryAll } from './query.ts';
 
 const fromItem = (item: Record<string, unknown>): StoredAttendee => ({
   participantId: item.participantId as string,
@@ -38,6 +39,8 @@ export function createAttendeeRepository(ctx: TableContext): AttendeeRepository 
             TableName: ctx.tableName,
             Item: {
               ...keys.attendee(a.participantId, a.roomId),
+              ...keys.attendeesOfRoom(a.roomId),
+              gsi1sk: a.participantId,
               type: 'attendee',
               version: ITEM_VERSION,
               ...a,
@@ -78,6 +81,14 @@ export function createAttendeeRepository(ctx: TableContext): AttendeeRepository 
         }),
       );
       return (out.Items ?? []).map(fromItem);
+    },
+    async listForRoom(roomId) {
+      const items = await queryAll(ctx, {
+        IndexName: 'byGroup',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.attendeesOfRoom(roomId).gsi1pk },
+      });
+      return items.map(fromItem);
     },
     async delete(participantId, roomId) {
       await ctx.doc.send(

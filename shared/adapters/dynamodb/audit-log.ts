@@ -2,6 +2,10 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditLog, AuditRecord } from '#ports/repositories.ts';
 import type { TableContext } from './client.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
+import { decodeCursor, encodeCursor } from './query.ts';
+
+const toRecord = ({ pk, sk, gsi2pk, gsi2sk, type, version, ...record }: Record<string, unknown>) =>
+  record as unknown as AuditRecord;
 
 /** Insert-only: a record is written once (conditional on its key being new) and never updated. */
 export function createAuditLog(ctx: TableContext): AuditLog {
@@ -22,6 +26,62 @@ export function createAuditLog(ctx: TableContext): AuditLog {
         }),
       );
     },
+    async query(q) {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':pk': keys.allAudit().gsi2pk };
+      let keyCondition = 'gsi2pk = :pk';
+      // gsi2sk is "<at>#<id>": a time range is a range of sort keys.
+      if (q.from && q.to) {
+        keyCondition += ' AND gsi2sk BETWEEN :from AND :to';
+        Object.assign(values, { ':from': q.from, ':to': `${q.to}\uffff` });
+      } else if (q.from) {
+        keyCondition += ' AND gsi2sk >= :from';
+        values[':from'] = q.from;
+      } else if (q.to) {
+        keyCondition += ' AND gsi2sk <= :to';
+        values[':to'] = `${q.to}\uffff`;
+      }
+      const filters: string[] = [];
+      for (const [field, value] of [
+        ['sessionId', q.sessionId],
+        ['participantId', q.participantId],
+        ['outcome', q.outcome],
+      ] as const) {
+        if (value === undefined) continue;
+        names[`#${field}`] = field;
+        values[`:${field}`] = value;
+        filters.push(`#${field} = :${field}`);
+      }
+      const items: Record<string, unknown>[] = [];
+      let start = decodeCursor(q.cursor);
+      // A filter applies after each page is read, so keep reading until the page is full.
+      do {
+        const out = await ctx.doc.send(
+          new QueryCommand({
+            TableName: ctx.tableName,
+            IndexName: 'byType',
+            KeyConditionExpression: keyCondition,
+            ...(filters.length
+              ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names }
+              : {}),
+            ExpressionAttributeValues: values,
+            ScanIndexForward: false,
+            Limit: q.limit - items.length + (filters.length ? 50 : 0),
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          if (items.length < q.limit) {
+            items.push(item);
+            start = { pk: item.pk, sk: item.sk, gsi2pk: item.gsi2pk, gsi2sk: item.gsi2sk };
+          }
+        }
+        if (items.length >= q.limit) break;
+        start = out.LastEvaluatedKey;
+      } while (start);
+      const full = items.length >= q.limit;
+      return { items: items.map(toRecord), nextCursor: full ? encodeCursor(start) : null };
+    },
     async recent(limit) {
       const out = await ctx.doc.send(
         new QueryCommand({
@@ -33,9 +93,7 @@ export function createAuditLog(ctx: TableContext): AuditLog {
           Limit: limit,
         }),
       );
-      return (out.Items ?? []).map(
-        ({ pk, sk, gsi2pk, gsi2sk, type, version, ...record }) => record as unknown as AuditRecord,
-      );
+      return (out.Items ?? []).map(toRecord);
     },
   };
 }

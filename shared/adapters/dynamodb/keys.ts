@@ -14,6 +14,13 @@ export const keys = {
     sk: `ATTENDEE#${roomId}`,
   }),
   attendeePrefix: 'ATTENDEE#',
+  attendeesOfRoom: (roomId: string) => ({ gsi1pk: `ROOM#${roomId}#ATTENDEES` }),
+  meetingDirectory: (meetingId: string) => ({ pk: `MEETING#${meetingId}`, sk: 'MEETING' }),
+  ledgerEvent: (roomId: string, key: string) => ({ pk: `LEDGER#${roomId}`, sk: key }),
+  ledgerOfRoom: (roomId: string) => ({ pk: `LEDGER#${roomId}` }),
+  ledgerOfParticipant: (participantId: string) => ({ gsi1pk: `LEDGER#P#${participantId}` }),
+  meetingEventsOfRoom: (roomId: string) => ({ gsi1pk: `LEDGER#M#${roomId}` }),
+  unmatched: (contentKey: string) => ({ pk: 'UNMATCHED', sk: contentKey }),
   audit: (at: string, id: string) => ({ pk: `AUDIT#${at.slice(0, 10)}`, sk: `${at}#${id}` }),
   allAudit: () => ({ gsi2pk: 'AUDIT' }),
 } as const;

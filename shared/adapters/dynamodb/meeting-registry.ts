@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChimeMeeting } from '#ports/meetings.ts';
-import type { MeetingRegistry, RoomMeetingSlot } from '#ports/repositories.ts';
+import type { MeetingDirectory, MeetingRegistry, RoomMeetingSlot } from '#ports/repositories.ts';
 import { isConditionFailure, type TableContext } from './client.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
 
@@ -69,6 +69,21 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
       }
     },
     async publish(rm) {
+      // The directory entry first: an event of this meeting can arrive as soon as it exists.
+      await ctx.doc.send(
+        new PutCommand({
+          TableName: ctx.tableName,
+          Item: {
+            ...keys.meetingDirectory(rm.meetingId),
+            type: 'meeting-directory',
+            version: ITEM_VERSION,
+            meetingId: rm.meetingId,
+            roomId: rm.roomId,
+            generation: rm.generation,
+            createdAt: rm.createdAt,
+          },
+        }),
+      );
       await ctx.doc.send(
         new PutCommand({
           TableName: ctx.tableName,
@@ -121,6 +136,27 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
       } catch (error) {
         ignoreLostRace(error);
       }
+    },
+  };
+}
+
+/** Meeting id → room, for every meeting we ever created (so late events of a replaced meeting still map). */
+export function createMeetingDirectory(ctx: TableContext): MeetingDirectory {
+  const known = new Map<string, string>();
+  return {
+    async roomOf(meetingId) {
+      const hit = known.get(meetingId);
+      if (hit) return hit;
+      const { Item } = await ctx.doc.send(
+        new GetCommand({
+          TableName: ctx.tableName,
+          Key: keys.meetingDirectory(meetingId),
+          ConsistentRead: true,
+        }),
+      );
+      const roomId = (Item?.roomId as string | undefined) ?? null;
+      if (roomId) known.set(meetingId, roomId);
+      return roomId;
     },
   };
 }

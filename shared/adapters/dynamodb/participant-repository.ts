@@ -90,6 +90,10 @@ export function createParticipantRepository(ctx: TableContext): ParticipantRepos
 
   return {
     get,
+    async getMany(ids) {
+      const items = await batchGetAll(ctx, [...new Set(ids)].map(keys.participant));
+      return new Map(items.map(participantFromItem).map((p) => [p.id, p]));
+    },
     async findByEmail(email) {
       const cachedId = idByEmail.get(email);
       if (cachedId) {

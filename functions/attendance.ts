@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { delegationCategorySchema } from '#domain/delegations.ts';
+import { participantIdSchema } from '#domain/participants.ts';
+import { type HttpResult, httpApi, json } from '#http/api.ts';
+import { type HttpEvent, jsonBody, pathParam, queryParams, validate } from '#http/request.ts';
+import {
+  myAttendance,
+  presenceNow,
+  type ReportFormat,
+  rollCall,
+  sessionAttendance,
+} from '#use-cases/attendance-reports.ts';
+import { checkIn } from '#use-cases/check-in.ts';
+import { listUnmatchedEvents, readAudit } from '#use-cases/read-audit.ts';
+import { claims, deps } from './lib/runtime.ts';
+
+const formatQuery = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });
+const rollCallQuery = formatQuery.extend({ category: delegationCategorySchema.optional() });
+const checkInBody = z.strictObject({ participantId: participantIdSchema, direction: z.enum(['in', 'out']) });
+const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString());
+const auditQuery = z.strictObject({
+  sessionId: z.string().max(64).optional(),
+  participantId: participantIdSchema.optional(),
+  outcome: z.enum(['allowed', 'denied', 'succeeded', 'failed']).optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(2048).optional(),
+});
+const limitQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+const sessionId = (event: HttpEvent) => pathParam(event, 'sessionId');
+
+/** JSON, or CSV as a download (UTF-8 with BOM, RFC 4180) when the use case returns one. */
+function report(result: { csv: string; filename: string } | object): HttpResult {
+  if ('csv' in result && typeof result.csv === 'string') {
+    return {
+      statusCode: 200,
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${(result as { filename: string }).filename}"`,
+        'cache-control': 'no-store',
+      },
+      body: result.csv,
+    };
+  }
+  return json(200, result, { 'cache-control': 'no-store' });
+}
+
+/** Attendance: door check-ins, reports, presence, the roll call, the audit trail. */
+export const handler = httpApi(
+  {
+    'POST /sessions/{sessionId}/check-ins': async (event, identity) =>
+      json(201, await checkIn(deps, identity, sessionId(event), jsonBody(event, checkInBody))),
+    'GET /sessions/{sessionId}/attendance': async (event, identity) => {
+      const { format } = validate(formatQuery, queryParams(event), 'query');
+      return report(await sessionAttendance(deps, identity, sessionId(event), format as ReportFormat));
+    },
+    'GET /sessions/{sessionId}/presence': async (event, identity) =>
+      json(200, await presenceNow(deps, identity, sessionId(event)), { 'cache-control': 'no-store' }),
+    'GET /roll-call': async (event, identity) => {
+      const { format, category } = validate(rollCallQuery, queryParams(event), 'query');
+      return report(await rollCall(deps, identity, { format, ...(category ? { category } : {}) }));
+    },
+    'GET /audit': async (event, identity) =>
+      json(200, await readAudit(deps, identity, validate(auditQuery, queryParams(event), 'query')), {
+        'cache-control': 'no-store',
+      }),
+    'GET /meeting-events/unmatched': async (event, identity) => {
+      const { limit } = validate(limitQuery, queryParams(event), 'query');
+      return json(200, await listUnmatchedEvents(deps, identity, limit));
+    },
+    'GET /me/attendance': async (_event, identity) =>
+      json(200, await myAttendance(deps, identity), { 'cache-control': 'no-store' }),
+  },
+  claims,
+);

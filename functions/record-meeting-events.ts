@@ -1,0 +1,52 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { chimeEventEnvelopeSchema } from '#domain/meeting-events.ts';
+import { logger } from '#observability/logger.ts';
+import { recordMeetingEvent } from '#use-cases/record-meeting-events.ts';
+import { deps } from './lib/runtime.ts';
+
+/**
+ * The attendance recorder: SQS (fed by the EventBridge rule for aws.chime) → the ledger. Each message
+ * succeeds or fails on its own (partial batch response): a malformed one is retried, then lands in the
+ * DLQ, and its failure is logged (message id and reason, never the body), while the rest of its batch
+ * is recorded.
+ */
+export async function recordBatch(event: SQSEvent): Promise<SQSBatchResponse> {
+  const failures: SQSBatchResponse['batchItemFailures'] = [];
+  const outcomes: Record<string, number> = {};
+  for (const record of event.Records) {
+    try {
+      let body: unknown;
+      try {
+        body = JSON.parse(record.body);
+      } catch {
+        throw new MalformedEventError('the body is not JSON');
+      }
+      const parsed = chimeEventEnvelopeSchema.safeParse(body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new MalformedEventError(`${issue?.path.join('.') || 'event'}: ${issue?.message ?? 'invalid'}`);
+      }
+      const outcome = await recordMeetingEvent(deps, parsed.data);
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    } catch (error) {
+      failures.push({ itemIdentifier: record.messageId });
+      logger.error('meeting event not recorded', {
+        messageId: record.messageId,
+        receiveCount: record.attributes?.ApproximateReceiveCount,
+        reason: error instanceof MalformedEventError ? error.message : (error as Error).name,
+      });
+    }
+  }
+  logger.info('meeting events', { received: event.Records.length, failed: failures.length, ...outcomes });
+  return { batchItemFailures: failures };
+}
+
+class MalformedEventError extends Error {
+  override readonly name = 'MalformedEventError';
+}
+
+export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(recordBatch);

@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { eventKey, type LedgerEventType } from '#domain/attendance.ts';
+import type {
+  LedgerRepository,
+  LedgerSource,
+  RecordedLedgerEvent,
+  UnmatchedEventLog,
+} from '#ports/repositories.ts';
+import { isConditionFailure, type TableContext } from './client.ts';
+import { ITEM_VERSION, keys } from './keys.ts';
+import { queryAll } from './query.ts';
+
+const fromItem = (item: Record<string, unknown>): RecordedLedgerEvent => ({
+  type: item.eventType as LedgerEventType,
+  at: item.at as number,
+  roomId: item.roomId as string,
+  source: item.source as LedgerSource,
+  ...(item.meetingId ? { meetingId: item.meetingId as string } : {}),
+  ...(item.attendeeId ? { attendeeId: item.attendeeId as string } : {}),
+  ...(item.participantId ? { participantId: item.participantId as string } : {}),
+});
+
+/**
+ * The ledger: one partition per room (a room's report is one query), and a per-participant index for
+ * "my attendance". Insert-only: the key is the event's content, so a duplicate writes nothing.
+ */
+export function createLedgerRepository(ctx: TableContext): LedgerRepository {
+  return {
+    async append(event) {
+      const key = eventKey(event);
+      try {
+        await ctx.doc.send(
+          new PutCommand({
+            TableName: ctx.tableName,
+            Item: {
+              ...keys.ledgerEvent(event.roomId, key),
+              ...(event.participantId
+                ? {
+                    ...keys.ledgerOfParticipant(event.participantId),
+                    gsi1sk: `${String(event.at).padStart(15, '0')}#${key}`,
+                  }
+                : {}),
+              type: 'ledger-event',
+              version: ITEM_VERSION,
+              eventType: event.type,
+              at: event.at,
+              roomId: event.roomId,
+              source: event.source,
+              meetingId: event.meetingId,
+              attendeeId: event.attendeeId,
+              participantId: event.participantId,
+              recordedAt: new Date().toISOString(),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+    async forRoom(roomId) {
+      const items = await queryAll(ctx, {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.ledgerOfRoom(roomId).pk },
+      });
+      return items.map(fromItem);
+    },
+    async meetingEventsOfRoom(roomId) {
+      const items = await queryAll(ctx, {
+        IndexName: 'byGroup',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.meetingEventsOfRoom(roomId).gsi1pk },
+      });
+      return items.map(fromItem);
+    },
+    async forParticipant(participantId) {
+      const items = await queryAll(ctx, {
+        IndexName: 'byGroup',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.ledgerOfParticipant(participantId).gsi1pk },
+      });
+      return items.map(fromItem);
+    },
+  };
+}
+
+export function createUnmatchedEventLog(ctx: TableContext): UnmatchedEventLog {
+  return {
+    async keep(event, reason, now) {
+      const key = createHash('sha256').update(JSON.stringify(event)).digest('hex').slice(0, 32);
+      try {
+        await ctx.doc.send(
+          new PutCommand({
+            TableName: ctx.tableName,
+            Item: {
+              ...keys.unmatched(key),
+              type: 'unmatched-event',
+              version: ITEM_VERSION,
+              contentKey: key,
+              reason,
+              receivedAt: now.toISOString(),
+              event,
+            },
+            // The same event kept once, however often it is delivered.
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+    async list(limit) {
+      const items = await queryAll(ctx, {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'UNMATCHED' },
+      });
+      return items
+        .map((item) => ({
+          reason: item.reason as string,
+          receivedAt: item.receivedAt as string,
+          event: item.event as Record<string, unknown>,
+        }))
+        .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt))
+        .slice(0, limit);
+    },
+  };
+}

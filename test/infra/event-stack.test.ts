@@ -1,0 +1,526 @@
+/**
+ * The synthesized template of an event's stack: what it grants, how its data is kept, how its API is
+ * guarded, and that each event gets a stack of its own. Intent, not a snapshot.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tableSchema } from '#adapters/dynamodb/table-schema.ts';
+import { ProgrammeError } from '#domain/programme.ts';
+import { routeKey, routes } from '#http/routes.ts';
+import { ConfigError, readDeployConfig } from '../../infra/config.ts';
+import type { EventStack } from '../../infra/stacks/event-stack.ts';
+import { appWith, projectRoot, synthesizeEventStack } from './synth.ts';
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, unknown>; [k: string]: unknown }>;
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+const sample = `${projectRoot}events/hlc-2021.yaml`;
+const small = `${projectRoot}test/fixtures/small-event.yaml`;
+
+/** An ARN built with Fn::Join/Ref/GetAtt, as text: `arn:<AWS::Partition>:chime::<AWS::AccountId>:…`. */
+function arnText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, unknown>;
+  if ('Ref' in v) return `<${v.Ref}>`;
+  if ('Fn::GetAtt' in v) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
+  if ('Fn::Join' in v) return (v['Fn::Join'] as [string, unknown[]])[1].map(arnText).join('');
+  return JSON.stringify(value);
+}
+
+const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+describe('Stack: EventStack', () => {
+  let stack: EventStack;
+  let template: Template;
+  let resources: Resources;
+
+  /** Every statement of every identity policy, by the logical id of the role it is attached to. */
+  let statementsByRole: Map<string, Statement[]>;
+
+  const logicalId = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+  const grantsOf = (fn: { role: IConstruct }) => {
+    const statements = statementsByRole.get(logicalId(fn.role)) ?? [];
+    const actions = (prefix: string) =>
+      statements
+        .flatMap((s) => asList(s.Action))
+        .filter((a) => a.startsWith(prefix))
+        .sort();
+    return { statements, dynamodb: actions('dynamodb:'), chime: actions('chime:') };
+  };
+
+  beforeAll(() => {
+    // Prepare
+    stack = synthesizeEventStack({ event: sample });
+    // Act
+    template = Template.fromStack(stack);
+    resources = template.toJSON().Resources as Resources;
+    statementsByRole = new Map();
+    for (const resource of Object.values(resources)) {
+      if (resource.Type !== 'AWS::IAM::Policy') continue;
+      const props = resource.Properties as {
+        Roles: { Ref: string }[];
+        PolicyDocument: { Statement: Statement[] };
+      };
+      for (const role of props.Roles) {
+        statementsByRole.set(role.Ref, [
+          ...(statementsByRole.get(role.Ref) ?? []),
+          ...props.PolicyDocument.Statement,
+        ]);
+      }
+    }
+  });
+
+  it('is named after the event and carries its tag', () => {
+    // Assess
+    expect(stack.stackName).toBe('floorpass-hlc-2021');
+    expect(stack.tags.tagValues()).toMatchObject({ 'floorpass:event': 'hlc-2021' });
+  });
+
+  it('keeps one on-demand table per event, protected, backed up and retained, keyed from table-schema.ts', () => {
+    // Assess
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: tableSchema.ttlAttribute, Enabled: true },
+        KeySchema: [
+          { AttributeName: tableSchema.partitionKey, KeyType: 'HASH' },
+          { AttributeName: tableSchema.sortKey, KeyType: 'RANGE' },
+        ],
+        // AWS owned key: SSEEnabled false is DynamoDB's way of saying "encrypted with the AWS owned key".
+        SSESpecification: { SSEEnabled: false },
+        GlobalSecondaryIndexes: Object.entries(tableSchema.indexes).map(([IndexName, keys]) => ({
+          IndexName,
+          KeySchema: [
+            { AttributeName: keys.partitionKey, KeyType: 'HASH' },
+            { AttributeName: keys.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      },
+    });
+  });
+
+  it('creates every route of the manifest, each behind the JWT authorizer and integrated with its function', () => {
+    // Prepare
+    const routeResources = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route');
+    const [authorizerId] =
+      Object.entries(resources).find(([, r]) => r.Type === 'AWS::ApiGatewayV2::Authorizer') ?? [];
+    const integrationTarget = (route: (typeof routeResources)[number]) => {
+      const target = arnText(route.Properties?.Target); // integrations/<IntegrationLogicalId>
+      const integration = resources[target.replace(/^integrations\/<(.*)>$/, '$1')];
+      return arnText(integration?.Properties?.IntegrationUri);
+    };
+    // Assess
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT' });
+    expect(routeResources.map((r) => r.Properties?.RouteKey).sort()).toEqual(routes.map(routeKey).sort());
+    for (const spec of routes) {
+      const route = routeResources.find((r) => r.Properties?.RouteKey === routeKey(spec));
+      expect(route?.Properties).toMatchObject({
+        AuthorizationType: 'JWT',
+        AuthorizerId: { Ref: authorizerId },
+      });
+      expect(integrationTarget(route!)).toBe(`<${logicalId(stack.functions[spec.fn].lambda)}.Arn>`);
+    }
+  });
+
+  it('throttles every route, per route where the design load says so, and logs access as JSON without headers', () => {
+    // Prepare
+    const stage = Object.values(resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage')!;
+    const props = stage.Properties as {
+      DefaultRouteSettings: Record<string, number>;
+      RouteSettings: Record<string, Record<string, number>>;
+      AccessLogSettings: { Format: string };
+    };
+    const format = JSON.parse(props.AccessLogSettings.Format) as Record<string, string>;
+    // Assess
+    expect(props.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: expect.any(Number),
+      ThrottlingBurstLimit: expect.any(Number),
+    });
+    for (const [key, settings] of Object.entries(props.RouteSettings)) {
+      expect(routes.map(routeKey)).toContain(key);
+      expect(settings).toEqual({
+        ThrottlingRateLimit: expect.any(Number),
+        ThrottlingBurstLimit: expect.any(Number),
+      });
+    }
+    expect(Object.values(format)).toEqual(
+      expect.arrayContaining([
+        '$context.requestId',
+        '$context.routeKey',
+        '$context.status',
+        '$context.responseLatency',
+      ]),
+    );
+    expect(props.AccessLogSettings.Format).not.toMatch(/header|authorization|requestBody/i);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.anyValue() });
+  });
+
+  it('has no CORS unless origins are configured', () => {
+    // Assess
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+  });
+
+  it('creates the event user pool: admin-only sign-up, email sign-in, TOTP, strong passwords, organizers group', () => {
+    // Assess
+    template.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+        UsernameAttributes: ['email'],
+        MfaConfiguration: 'OPTIONAL',
+        EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+        Policies: {
+          PasswordPolicy: {
+            MinimumLength: Match.anyValue(),
+            RequireLowercase: true,
+            RequireUppercase: true,
+            RequireNumbers: true,
+            RequireSymbols: true,
+          },
+        },
+        UserPoolTier: 'PLUS',
+        UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      },
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'organizers' });
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      WriteAttributes: [],
+    });
+  });
+
+  it('routes this event’s aws.chime meeting events to an encrypted queue, its DLQ and alarm, and the recorder', () => {
+    // Prepare
+    const [queueId, queue] = Object.entries(resources).find(
+      ([, r]) => r.Type === 'AWS::SQS::Queue' && r.Properties?.RedrivePolicy,
+    )!;
+    const redrive = queue.Properties?.RedrivePolicy as {
+      deadLetterTargetArn: unknown;
+      maxReceiveCount: number;
+    };
+    const dlqId = arnText(redrive.deadLetterTargetArn).replace(/^<(.*)\.Arn>$/, '$1');
+    // Assess
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.chime'],
+        'detail-type': ['Chime Meeting State Change'],
+        detail: { externalMeetingId: [{ prefix: 'hlc-2021/' }] },
+      },
+      Targets: [
+        {
+          Arn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
+        },
+      ],
+    });
+    expect(redrive.maxReceiveCount).toBe(5);
+    expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    expect(resources[dlqId]?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(stack.recorder.lambda) },
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  it('runs every function on arm64 Node.js 22 with X-Ray, its own log group, source maps and no local endpoints', () => {
+    // Prepare
+    const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    // Assess
+    expect(functions).toHaveLength(Object.keys(stack.functions).length + 2); // + seed and recorder
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+        Environment: {
+          Variables: expect.objectContaining({
+            NODE_OPTIONS: '--enable-source-maps',
+            POWERTOOLS_SERVICE_NAME: 'floorpass',
+            POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+            EVENT_ID: 'hlc-2021',
+            TABLE_NAME: expect.anything(),
+          }),
+        },
+      });
+      const environment = fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined;
+      expect(environment?.Variables).not.toHaveProperty('CHIME_ENDPOINT');
+      expect(environment?.Variables).not.toHaveProperty('DYNAMODB_ENDPOINT');
+    }
+  });
+
+  it('grants no wildcard action, and a wildcard resource only to actions IAM cannot scope', () => {
+    // Prepare
+    const statements = [...statementsByRole.values()].flat();
+    const unscopable = ['chime:CreateMeeting', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+    // Assess
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      for (const action of asList(statement.Action)) expect(action).not.toContain('*');
+      if (asList(statement.Resource).includes('*')) {
+        expect(unscopable).toEqual(expect.arrayContaining(asList(statement.Action)));
+      }
+    }
+    template.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);
+  });
+
+  it('grants Chime actions on this account’s meeting ARNs, and CreateMeeting in the stack Region only', () => {
+    // Prepare
+    const chimeStatements = [...statementsByRole.values()]
+      .flat()
+      .filter((s) => asList(s.Action).some((a) => a.startsWith('chime:')));
+    // Assess
+    expect(chimeStatements.length).toBeGreaterThan(0);
+    for (const statement of chimeStatements) {
+      if (asList(statement.Action).includes('chime:CreateMeeting')) {
+        expect(statement).toMatchObject({
+          Action: 'chime:CreateMeeting',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } },
+        });
+        continue;
+      }
+      for (const resource of asList(statement.Resource)) {
+        expect(arnText(resource)).toMatch(
+          /^arn:<AWS::Partition>:chime:(<AWS::Region>)?:<AWS::AccountId>:meeting\/\*$/,
+        );
+      }
+    }
+  });
+
+  it('grants each function the table and Chime actions its code uses, and no more', () => {
+    // Prepare
+    const expected = {
+      'get-me': { dynamodb: ['GetItem', 'BatchGetItem'], chime: [] },
+      'join-session': {
+        dynamodb: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
+        chime: [
+          'GetMeeting',
+          'CreateMeeting',
+          'CreateAttendee',
+          'UpdateAttendeeCapabilities',
+          'DeleteAttendee',
+        ],
+      },
+      delegations: {
+        dynamodb: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+        chime: ['DeleteAttendee'],
+      },
+      participants: {
+        dynamodb: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+        chime: ['DeleteAttendee'],
+      },
+      attendance: { dynamodb: ['GetItem', 'BatchGetItem', 'Query', 'PutItem'], chime: [] },
+    } as const;
+    const prefixed = (prefix: string, actions: readonly string[]) =>
+      actions.map((a) => `${prefix}:${a}`).sort();
+    // Assess
+    for (const [name, fn] of Object.entries(stack.functions)) {
+      const grants = grantsOf(fn);
+      const want = expected[name as keyof typeof expected];
+      expect(grants.dynamodb, name).toEqual(prefixed('dynamodb', want.dynamodb));
+      expect(grants.chime, name).toEqual(prefixed('chime', want.chime));
+    }
+    const seed = grantsOf(stack.seedFunction);
+    expect(seed.dynamodb).toEqual(prefixed('dynamodb', ['PutItem', 'BatchGetItem', 'BatchWriteItem']));
+    expect(seed.chime).toEqual([]);
+    const recorder = grantsOf(stack.recorder);
+    expect(recorder.dynamodb).toEqual(prefixed('dynamodb', ['GetItem', 'PutItem']));
+    expect(recorder.chime).toEqual([]);
+  });
+
+  it('grants indexes by name, only to the functions that query them', () => {
+    // Prepare
+    const indexResources = (fn: Parameters<typeof grantsOf>[0]) =>
+      grantsOf(fn)
+        .statements.flatMap((s) => asList(s.Resource))
+        .map(arnText)
+        .filter((r) => r.includes('/index/'))
+        .map((r) => r.replace(/^.*\/index\//, ''))
+        .sort();
+    // Assess
+    expect(indexResources(stack.functions['get-me'])).toEqual([]);
+    expect(indexResources(stack.functions['join-session'])).toEqual([]);
+    expect(indexResources(stack.functions.delegations)).toEqual(['byGroup']);
+    expect(indexResources(stack.functions.participants)).toEqual(['byGroup', 'byType']);
+    expect(indexResources(stack.functions.attendance)).toEqual(['byGroup', 'byType']);
+    expect(indexResources(stack.recorder)).toEqual([]);
+  });
+
+  it('seeds the validated programme through a custom resource served by the seed function', () => {
+    // Prepare
+    const config = readDeployConfig(appWith({ event: sample }).node);
+    // Assess
+    template.hasResourceProperties('Custom::FloorpassSeed', {
+      ServiceToken: { 'Fn::GetAtt': [logicalId(stack.seedFunction.lambda), 'Arn'] },
+      ServiceTimeout: Match.anyValue(),
+      Programme: JSON.stringify(config.programme),
+    });
+  });
+
+  it('alarms on API 5xx, crashes and throttles of each function, table throttles and Chime throttles', () => {
+    // Prepare
+    const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    const metricNames = alarms.flatMap((a) => {
+      const p = a.Properties as {
+        MetricName?: string;
+        Metrics?: { MetricStat?: { Metric: { MetricName: string } } }[];
+      };
+      return p.MetricName
+        ? [p.MetricName]
+        : (p.Metrics ?? []).flatMap((m) => m.MetricStat?.Metric.MetricName ?? []);
+    });
+    // Assess
+    const watched = Object.keys(stack.functions).length + 1; // + the recorder
+    expect(metricNames.filter((m) => m === 'Errors')).toHaveLength(watched);
+    expect(metricNames.filter((m) => m === 'Throttles')).toHaveLength(watched);
+    expect(metricNames).toEqual(
+      expect.arrayContaining([
+        '5xx',
+        'ReadThrottleEvents',
+        'WriteThrottleEvents',
+        'ChimeThrottles',
+        'ApproximateAgeOfOldestMessage',
+      ]),
+    );
+    for (const alarm of alarms) expect(alarm.Properties?.AlarmActions).toHaveLength(1);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('outputs the API URL, user pool and client ids, table name and dashboard URL', () => {
+    // Assess
+    for (const output of ['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName', 'DashboardUrl']) {
+      template.hasOutput(output, {});
+    }
+  });
+
+  it('synthesizes a second event as an independent stack, with no hard-coded physical names', () => {
+    // Prepare
+    const physicalNames = [
+      'TableName',
+      'FunctionName',
+      'RoleName',
+      'QueueName',
+      'TopicName',
+      'LogGroupName',
+      'DashboardName',
+      'AlarmName',
+      'UserPoolName',
+    ];
+    // Act
+    const second = synthesizeEventStack({ event: small, stage: 'test' });
+    const secondTemplate = Template.fromStack(second);
+    // Assess
+    expect(second.stackName).toBe('floorpass-small-test-2025-test');
+    expect(second.stackName).not.toBe(stack.stackName);
+    secondTemplate.resourceCountIs('AWS::DynamoDB::Table', 1);
+    secondTemplate.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ detail: { externalMeetingId: [{ prefix: 'small-test-2025/' }] } }),
+    });
+    for (const t of [template, secondTemplate]) {
+      for (const resource of Object.values(t.toJSON().Resources as Resources)) {
+        for (const name of physicalNames) {
+          // A reference (Ref, GetAtt) names a generated resource; a literal string would be hard-coded.
+          expect(typeof resource.Properties?.[name], `${resource.Type}.${name}`).not.toBe('string');
+        }
+      }
+    }
+  });
+
+  it('trusts an external OIDC issuer instead of creating a user pool when one is configured', () => {
+    // Act
+    const oidc = Template.fromStack(
+      synthesizeEventStack({
+        event: small,
+        jwtIssuer: 'https://login.example.org/realms/un',
+        jwtAudience: 'floorpass-api',
+        corsOrigins: 'https://delegates.example.org',
+      }),
+    );
+    // Assess
+    oidc.resourceCountIs('AWS::Cognito::UserPool', 0);
+    oidc.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: 'https://login.example.org/realms/un', Audience: ['floorpass-api'] },
+    });
+    oidc.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://delegates.example.org'] }),
+    });
+    oidc.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ GROUPS_CLAIM: 'groups' }) },
+    });
+  });
+
+  it('refuses a bad programme file with the path of the bad field', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'floorpass-infra-'));
+    const bad = join(dir, 'bad-event.yaml');
+    writeFileSync(
+      bad,
+      [
+        'event: { id: bad-event, name: A bad event, timeZone: Europe/Vienna }',
+        'inPerson: { seatsPerDelegation: 1, eligibleCategories: [MemberState] }',
+        'sessions:',
+        '  - { id: one, title: Session one, start: "2025-03-10T10:00:00+01:00", end: "2025-03-10T12:00:00+01:00", audience: [Diplomats] }',
+      ].join('\n'),
+    );
+    // Act
+    const read = () => readDeployConfig(appWith({ event: bad }).node);
+    // Assess
+    expect(read).toThrow(ProgrammeError);
+    expect(read).toThrow(/sessions\[0\]\.audience\[0\]/);
+    expect(() => readDeployConfig(appWith({}).node)).toThrow(ConfigError);
+    expect(() => readDeployConfig(appWith({ event: sample, chimeMediaRegion: 'mars-1' }).node)).toThrow(
+      /chimeMediaRegion/,
+    );
+  });
+
+  it('makes `cdk synth` print the bad field and exit 1, without a stack trace', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'floorpass-infra-'));
+    const bad = join(dir, 'bad-event.yaml');
+    writeFileSync(bad, 'event: { id: BAD ID, name: x, timeZone: Nowhere/Atlantis }\n');
+    // Act
+    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
+      cwd: projectRoot,
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ event: bad }), CDK_OUTDIR: dir },
+    });
+    const failure = (await run.then(
+      () => null,
+      (error: unknown) => error,
+    )) as { code: number; stderr: string } | null;
+    // Assess
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain(bad);
+    expect(failure?.stderr).toMatch(/event\.id: /);
+    expect(failure?.stderr).toMatch(/event\.timeZone: /);
+    expect(failure?.stderr).not.toMatch(/^\s+at /m);
+  });
+});

@@ -1,0 +1,22 @@
+/**
+ * Synthesis for the infrastructure tests: the same feature flags as `cdk synth` (read from cdk.json),
+ * with esbuild bundling skipped (`aws:cdk:bundling-stacks: []`) so a stack synthesizes in seconds.
+ */
+import { readFileSync } from 'node:fs';
+import { App } from 'aws-cdk-lib';
+import { readDeployConfig } from '../../infra/config.ts';
+import { EventStack } from '../../infra/stacks/event-stack.ts';
+
+export const projectRoot = new URL('../../', import.meta.url).pathname;
+
+const cdkJson = JSON.parse(readFileSync(`${projectRoot}cdk.json`, 'utf8')) as { context: object };
+
+export function appWith(context: Record<string, unknown>): App {
+  return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context } });
+}
+
+export function synthesizeEventStack(context: Record<string, unknown>): EventStack {
+  const app = appWith(context);
+  const config = readDeployConfig(app.node);
+  return new EventStack(app, config.stackName, { config });
+}
