@@ -101,7 +101,7 @@ describe('Attendance: France’s Head of Delegation in Session I, on the local s
     // Act
     for (const e of replay) {
       const res = await fetch(`${stack.url}/_local/eventbridge`, { method: 'POST', body: JSON.stringify(e) });
-      expect((await res.json()).matched).toBe(true);
+      expect(((await res.json()) as { matched: boolean }).matched).toBe(true);
     }
     const after = await api.call('GET', '/sessions/session-1/attendance', { as: ORG });
 
@@ -329,7 +329,7 @@ describe('Recorder: malformed and unknown events', () => {
     expect(dead).toHaveLength(1);
     expect(JSON.parse(dead[0]?.body ?? '{}').id).toBe('evt-bad');
     expect(dead[0]?.receiveCount).toBe(5);
-    const dlq = await (await fetch(`${stack.url}/_local/dlq`)).json();
+    const dlq = (await (await fetch(`${stack.url}/_local/dlq`)).json()) as { count: number };
     expect(dlq.count).toBeGreaterThanOrEqual(1);
     freeze(new Date('2021-06-30T10:40:00-04:00'));
     const presence = await api.call('GET', '/sessions/session-5/presence', { as: ORG });
@@ -350,7 +350,7 @@ describe('Recorder: malformed and unknown events', () => {
       method: 'POST',
       body: JSON.stringify({ source: 'aws.s3', 'detail-type': 'Object Created', detail: {} }),
     });
-    expect((await res.json()).matched).toBe(false);
+    expect(((await res.json()) as { matched: boolean }).matched).toBe(false);
   });
 });
 
