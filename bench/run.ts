@@ -1,9 +1,11 @@
 /**
- * `npm run bench [-- join|bundles] [--participants N] [--concurrency C]`: figures, not pass/fail.
+ * `npm run bench [-- join|attendance|bundles] [--participants N] [--concurrency C]
+ *   [--report-participants N] [--runs R]`: figures, not pass/fail.
  * Without a name it runs every benchmark.
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { attendanceBench, printAttendance } from './attendance.ts';
 import { measureBundles } from './bundles.ts';
 import { joinBench, printJoin } from './join.ts';
 import { round, table } from './stats.ts';
@@ -13,6 +15,8 @@ const { values, positionals } = parseArgs({
   options: {
     participants: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '20' },
+    'report-participants': { type: 'string', default: '3000' },
+    runs: { type: 'string', default: '5' },
   },
 });
 const which = positionals[0] ?? 'all';
@@ -25,6 +29,12 @@ console.log(
 if (which === 'all' || which === 'join') {
   const options = { participants: Number(values.participants), concurrency: Number(values.concurrency) };
   printJoin(await joinBench(options), options);
+}
+
+if (which === 'all' || which === 'attendance') {
+  printAttendance(
+    await attendanceBench({ participants: Number(values['report-participants']), runs: Number(values.runs) }),
+  );
 }
 
 if (which === 'all' || which === 'bundles') {
