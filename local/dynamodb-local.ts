@@ -49,7 +49,11 @@ export async function startDynamoDbLocal(options: { port?: number } = {}): Promi
     output += d;
   });
   const endpoint = `http://127.0.0.1:${port}`;
+  // However this process ends (even on an uncaught error), it leaves no Java process behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const stop = async () => {
+    process.off('exit', killOnExit);
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');

@@ -64,10 +64,19 @@ Try it (needs curl and jq):
   BRA_ID=$(curl -s "${u}/participants?delegation=BRA" -H "Authorization: Bearer $ORG" | jq -r '.items[] | select(.email=="delegate.bra@example.org") | .id')
   curl -s -X PUT ${u}/delegations/BRA/in-person-seat -H "Authorization: Bearer $ORG" -d "{\\"participantId\\":\\"$BRA_ID\\"}" | jq
   curl -s -X POST ${u}/sessions/session-1/join -H "Authorization: Bearer $BRA" | jq
-  # Simulate France's client connecting in the emulator (emits aws.chime events), then list the events
+  # Attendance: France's client connects, drops, reconnects and leaves in the emulator, whose
+  # aws.chime events reach the recorder as EventBridge and SQS would deliver them
   J=$(curl -s -X POST ${u}/sessions/session-1/join -H "Authorization: Bearer $FRA")
-  curl -s -X POST ${u}/_local/meetings/$(echo $J | jq -r .meeting.MeetingId)/attendees/$(echo $J | jq -r .attendee.AttendeeId)/connect
-  curl -s ${u}/_local/events | jq '.events[].detail.eventType'
+  A=${u}/_local/meetings/$(echo $J | jq -r .meeting.MeetingId)/attendees/$(echo $J | jq -r .attendee.AttendeeId)
+  curl -s -X POST $A/connect; sleep 2; curl -s -X POST $A/drop; sleep 1; curl -s -X POST $A/connect; sleep 2; curl -s -X POST $A/leave
+  curl -s ${u}/sessions/session-1/attendance -H "Authorization: Bearer $ORG" | jq '.rows[] | {delegationCode, mode, totalSeconds, status, intervals}'
+  curl -s "${u}/sessions/session-1/attendance?format=csv" -H "Authorization: Bearer $ORG"
+  curl -s "${u}/roll-call?category=MemberState" -H "Authorization: Bearer $ORG" | jq -c '.rows[] | select(.code=="FRA" or .code=="DEU") | {code, s1: .rooms["session-1"]}'
+  # The audit trail: the Holy See's refusal, with its reason
+  curl -s "${u}/audit?sessionId=session-1&outcome=denied" -H "Authorization: Bearer $ORG" | jq -c '.items[] | {at, delegationCode, code}'
+  # Brazil's delegate is checked in at the door of Session I (they hold the seat)
+  curl -s -X POST ${u}/sessions/session-1/check-ins -H "Authorization: Bearer $ORG" -d "{\\"participantId\\":\\"$BRA_ID\\",\\"direction\\":\\"in\\"}" | jq
+  curl -s ${u}/sessions/session-1/presence -H "Authorization: Bearer $ORG" | jq -c '.rows[] | {delegationCode, mode, since}'
   # Move the local clock
   curl -s -X POST ${u}/_local/clock -d '{"now":"2021-06-29T09:45:00-04:00"}'
 
