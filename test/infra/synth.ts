@@ -3,11 +3,12 @@
  * with esbuild bundling skipped (`aws:cdk:bundling-stacks: []`) so a stack synthesizes in seconds.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { readDeployConfig } from '../../infra/config.ts';
 import { EventStack } from '../../infra/stacks/event-stack.ts';
 
-export const projectRoot = new URL('../../', import.meta.url).pathname;
+export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 const cdkJson = JSON.parse(readFileSync(`${projectRoot}cdk.json`, 'utf8')) as { context: object };
 

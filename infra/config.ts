@@ -1,0 +1,181 @@
+import { resolve } from 'node:path';
+import type { Node } from 'constructs';
+import { z } from 'zod';
+import { loadProgrammeFile } from '#config/programme-file.ts';
+import type { Programme } from '#domain/programme.ts';
+
+/**
+ * Everything a deployment is made from: the programme file (validated with the runtime's own zod
+ * schema) and the context values IT staff pass on the command line (`-c key=value`). Read once, at
+ * synthesis, with no AWS account and no network.
+ */
+export interface DeployConfig {
+  programmeFile: string;
+  programme: Programme;
+  stage: string | undefined;
+  /** CloudFormation stack name: one stack per event (and stage), so two events never share a resource. */
+  stackName: string;
+  /** The Region whose Chime media servers host the meetings (the control Region is the stack's Region). */
+  chimeMediaRegion: string;
+  auth: CognitoAuth | OidcAuth;
+  claims: { emailClaim: string; groupsClaim: string; organizerGroup: string };
+  /** Browser origins allowed by CORS; none by default (server-to-server and native clients need none). */
+  corsOrigins: string[];
+}
+
+export interface CognitoAuth {
+  kind: 'cognito';
+  /** `optional`: TOTP available to everyone, enforced for organizers by procedure; `required`: for all. */
+  mfa: 'optional' | 'required';
+  /** OAuth authorization-code callbacks; none means SRP sign-in only and no hosted domain. */
+  callbackUrls: string[];
+  /** Prefix of the hosted sign-in domain (only with callback URLs); unique per Region across AWS. */
+  domainPrefix: string | undefined;
+}
+
+export interface OidcAuth {
+  kind: 'oidc';
+  issuer: string;
+  audience: string[];
+}
+
+/** A context value that is missing or malformed; its message is meant for the person at the terminal. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** The Chime SDK media Regions (CreateMeeting `MediaRegion`, Amazon Chime SDK API Reference). */
+export const chimeMediaRegions = [
+  'af-south-1',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-south-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ca-central-1',
+  'eu-central-1',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'sa-east-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'us-gov-east-1',
+  'us-gov-west-1',
+] as const;
+
+/** `a,b, c` or a JSON array (tests pass arrays) → trimmed, non-empty strings. */
+const list = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean));
+
+/** A browser origin: scheme, host and optional port; plain http only for local development. */
+const origin = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+    return (
+      (url.protocol === 'https:' || (url.protocol === 'http:' && local)) &&
+      url.origin === value.replace(/\/$/, '')
+    );
+  } catch {
+    return false;
+  }
+}, 'must be an origin such as https://app.example.org (https, no path)');
+
+const httpsUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && url.hostname === 'localhost');
+  } catch {
+    return false;
+  }
+}, 'must be an https URL');
+
+const contextSchema = z
+  .object({
+    event: z.string({ error: 'is required: pass the programme file, e.g. -c event=events/hlc-2021.yaml' }),
+    stage: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,15}$/, 'must be lower-case letters, digits and hyphens (1–16)')
+      .optional(),
+    chimeMediaRegion: z.enum(chimeMediaRegions).default('us-east-1'),
+    jwtIssuer: httpsUrl.optional(),
+    jwtAudience: list.optional(),
+    corsOrigins: list.pipe(z.array(origin)).default([]),
+    callbackUrls: list.pipe(z.array(httpsUrl)).default([]),
+    authDomainPrefix: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lower-case letters, digits and hyphens')
+      .optional(),
+    mfa: z.enum(['optional', 'required']).default('optional'),
+    emailClaim: z.string().min(1).default('email'),
+    groupsClaim: z.string().min(1).optional(),
+    organizerGroup: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,128}$/, 'must be a valid group name')
+      .default('organizers'),
+  })
+  .superRefine((c, ctx) => {
+    if ((c.jwtIssuer === undefined) !== (c.jwtAudience === undefined || c.jwtAudience.length === 0)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.jwtIssuer === undefined ? 'jwtIssuer' : 'jwtAudience'],
+        message: 'jwtIssuer and jwtAudience go together (an external OIDC provider needs both)',
+      });
+    }
+  });
+
+const contextKeys = Object.keys(contextSchema.shape);
+
+/**
+ * Reads the deployment's context and programme file. Throws ConfigError (a bad or missing context
+ * value) or ProgrammeError (a bad programme file, naming the path of each bad field).
+ */
+export function readDeployConfig(node: Node): DeployConfig {
+  const raw = Object.fromEntries(
+    contextKeys.map((key) => [key, node.tryGetContext(key)]).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = contextSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  - -c ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`floorpass: invalid deployment context\n${problems.join('\n')}`);
+  }
+  const c = parsed.data;
+  const programmeFile = resolve(c.event);
+  const programme = loadProgrammeFile(programmeFile);
+  const eventId = programme.event.id;
+  const auth: CognitoAuth | OidcAuth =
+    c.jwtIssuer !== undefined && c.jwtAudience !== undefined
+      ? { kind: 'oidc', issuer: c.jwtIssuer, audience: c.jwtAudience }
+      : {
+          kind: 'cognito',
+          mfa: c.mfa,
+          callbackUrls: c.callbackUrls,
+          domainPrefix: c.authDomainPrefix,
+        };
+  return {
+    programmeFile,
+    programme,
+    stage: c.stage,
+    stackName: stackNameFor(eventId, c.stage),
+    chimeMediaRegion: c.chimeMediaRegion,
+    auth,
+    claims: {
+      emailClaim: c.emailClaim,
+      // Cognito puts groups in `cognito:groups`; most other OIDC providers use `groups`.
+      groupsClaim: c.groupsClaim ?? (auth.kind === 'cognito' ? 'cognito:groups' : 'groups'),
+      organizerGroup: c.organizerGroup,
+    },
+    corsOrigins: c.corsOrigins,
+  };
+}
+
+/** `floorpass-<event-id>[-<stage>]`: starts with a letter whatever the event id, as CloudFormation requires. */
+export function stackNameFor(eventId: string, stage: string | undefined): string {
+  return stage ? `floorpass-${eventId}-${stage}` : `floorpass-${eventId}`;
+}

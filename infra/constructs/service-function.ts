@@ -1,0 +1,254 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import type { tableSchema } from '#adapters/dynamodb/table-schema.ts';
+
+/** The repository root: entries, lock file and tsconfig are found from here, whatever the cwd. */
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The DynamoDB actions the adapters use. Transactions need no action of their own: IAM checks each item. */
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem';
+
+export interface TableAccess {
+  actions: readonly TableAction[];
+  /** Indexes this function queries (Query only); each is granted by name, never `index/*`. */
+  indexes?: readonly (keyof typeof tableSchema.indexes)[];
+}
+
+/** The Chime SDK Meetings actions a function may be granted (never `chime:*`). */
+export type ChimeAction =
+  | 'CreateMeeting'
+  | 'GetMeeting'
+  | 'DeleteMeeting'
+  | 'CreateAttendee'
+  | 'BatchCreateAttendee'
+  | 'UpdateAttendeeCapabilities'
+  | 'DeleteAttendee';
+
+/**
+ * Actions with no resource type in the Service Authorization Reference ("Actions, resources, and condition
+ * keys for Amazon Chime"): the meeting does not exist yet, so IAM can only grant them on `*`.
+ */
+const chimeActionsWithoutResource: ReadonlySet<ChimeAction> = new Set(['CreateMeeting']);
+
+export interface ServiceFunctionProps {
+  /** The entry's base name under functions/, e.g. `join-session` for functions/join-session.ts. */
+  entry: string;
+  description: string;
+  /** MB. Lambda gives CPU in proportion: 1024 MB on arm64 keeps cold starts and JSON work short. */
+  memorySize?: number;
+  timeout?: Duration;
+  environment?: Record<string, string>;
+  logRetention?: RetentionDays;
+}
+
+/**
+ * Every Lambda function of floorpass, with the house defaults: Node.js 22 on arm64, one esbuild bundle
+ * (minified ESM, AWS SDK v3 inside, source maps), its own log group with a retention, X-Ray tracing,
+ * the Powertools environment, and a role that starts empty. Access is added with the `bind*` helpers,
+ * which grant and configure together, so a permission never exists without the setting that uses it.
+ */
+export class ServiceFunction extends Construct {
+  readonly lambda: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly role: Role;
+  /** The Chime actions granted (the operations construct counts these functions' Chime throttles). */
+  readonly chimeActions: ChimeAction[] = [];
+  private tableBound = false;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+      // Default RETAIN: after teardown the logs stay until their retention ends.
+    });
+
+    // Our own role instead of AWSLambdaBasicExecutionRole: that managed policy may create log groups
+    // and write to any of them; this one may write to its own log group only.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `floorpass ${props.entry}: ${props.description}`.slice(0, 1000),
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.lambda = new NodejsFunction(this, 'Function', {
+      entry: join(projectRoot, 'functions', `${props.entry}.ts`),
+      handler: 'handler',
+      projectRoot,
+      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      role: this.role,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'floorpass',
+        POWERTOOLS_METRICS_NAMESPACE: 'floorpass',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        // Events carry the Authorization header and responses carry JoinTokens: neither may reach a log
+        // line or an X-Ray segment, whatever a later change to the handlers turns on.
+        POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // The SDK in the bundle, not the runtime's copy: the version we test is the version we run,
+        // and esbuild keeps only the commands we import.
+        bundleAwsSDK: true,
+        mainFields: ['module', 'main'],
+        tsconfig: join(projectRoot, 'tsconfig.json'),
+        logLevel: LogLevel.WARNING,
+        // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
+        banner:
+          "import { createRequire as __floorpassCreateRequire } from 'node:module'; const require = __floorpassCreateRequire(import.meta.url);",
+        // package.json "imports" (#domain/*, #adapters/*, ...) are resolved by esbuild natively.
+      },
+    });
+
+    NagSuppressions.addResourceSuppressions(
+      this.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'X-Ray tracing (Tracing.ACTIVE) adds xray:PutTraceSegments and xray:PutTelemetryRecords, which ' +
+            'support no resource-level permissions, so IAM only accepts Resource "*" for them. No other ' +
+            'statement in this policy uses a wildcard (the infra tests assert it).',
+          appliesTo: ['Resource::*'],
+        },
+      ],
+      true,
+    );
+    const runtimeReason =
+      'Node.js 22 is a supported Lambda runtime and the one the project builds, type-checks and tests ' +
+      'for (tsconfig ES2023, esbuild target node22). Moving to a newer runtime is a deliberate upgrade ' +
+      'with its own test run, not something a synthesis should do silently.';
+    NagSuppressions.addResourceSuppressions(this.lambda, [
+      { id: 'AwsSolutions-L1', reason: runtimeReason },
+      { id: 'Serverless-LambdaLatestVersion', reason: runtimeReason },
+    ]);
+  }
+
+  /**
+   * Grants exactly `access.actions` on the table (and, for Query, the named indexes) and sets TABLE_NAME.
+   * One table per function: the runtime reads a single TABLE_NAME.
+   */
+  bindTable(table: ITable, access: TableAccess): this {
+    if (this.tableBound) throw new Error(`${this.node.path}: a function is bound to one table only`);
+    const indexes = access.indexes ?? [];
+    if (indexes.length > 0 && !access.actions.includes('Query')) {
+      throw new Error(`${this.node.path}: indexes are granted for Query only`);
+    }
+    this.tableBound = true;
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [...new Set(access.actions)].map((a) => `dynamodb:${a}`),
+        resources: [table.tableArn, ...indexes.map((index) => `${table.tableArn}/index/${index}`)],
+      }),
+    );
+    this.lambda.addEnvironment('TABLE_NAME', table.tableName);
+    return this;
+  }
+
+  /**
+   * Grants the listed Chime SDK Meetings actions and sets the control and media Regions. Meeting-scoped
+   * actions are granted on this account's meetings only; CreateMeeting, which IAM cannot scope to a
+   * resource, is limited to the stack's Region (the control Region) by condition.
+   */
+  bindChime(actions: readonly ChimeAction[], options: { mediaRegion: string }): this {
+    if (this.chimeActions.length > 0)
+      throw new Error(`${this.node.path}: bind Chime once, with every action`);
+    const unique = [...new Set(actions)];
+    if (unique.length === 0) throw new Error(`${this.node.path}: bindChime needs at least one action`);
+    this.chimeActions.push(...unique);
+    const stack = Stack.of(this);
+    const scoped = unique.filter((a) => !chimeActionsWithoutResource.has(a));
+    const unscoped = unique.filter((a) => chimeActionsWithoutResource.has(a));
+    // The Service Authorization Reference gives the meeting ARN without a Region
+    // (arn:${Partition}:chime::${Account}:meeting/${MeetingId}), while the API reports MeetingArn with
+    // the control Region in it. Both forms are granted, both limited to this account's meetings.
+    const meetingArns = ['', Aws.REGION].map((region) =>
+      stack.formatArn({
+        service: 'chime',
+        region,
+        resource: 'meeting',
+        resourceName: '*',
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      }),
+    );
+    const statements: PolicyStatement[] = [];
+    if (scoped.length > 0) {
+      statements.push(
+        new PolicyStatement({ actions: scoped.map((a) => `chime:${a}`), resources: meetingArns }),
+      );
+    }
+    if (unscoped.length > 0) {
+      statements.push(
+        new PolicyStatement({
+          actions: unscoped.map((a) => `chime:${a}`),
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
+        }),
+      );
+    }
+    const policy = new Policy(this, 'ChimeAccess', { statements });
+    policy.attachToRole(this.role);
+    NagSuppressions.addResourceSuppressions(policy, [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'Chime SDK meetings are created at run time, one per room and generation, so their ids cannot be ' +
+          'known at deploy time. The grant is limited to the listed actions (never chime:*) on meetings ' +
+          'of this account (meeting/*), in the ARN forms the Service Authorization Reference and the API use.',
+        appliesTo: meetingArns.map((arn) => `Resource::${resolveForNag(arn)}`),
+      },
+      ...(unscoped.length > 0
+        ? [
+            {
+              id: 'AwsSolutions-IAM5',
+              reason:
+                'chime:CreateMeeting has no resource type in the Service Authorization Reference (the meeting ' +
+                'does not exist before the call), so IAM only accepts Resource "*". The statement holds that ' +
+                'single action and is limited to the stack Region (the Chime control Region) by aws:RequestedRegion.',
+              appliesTo: ['Resource::*'],
+            },
+          ]
+        : []),
+    ]);
+    this.lambda.addEnvironment('CHIME_CONTROL_REGION', Aws.REGION);
+    this.lambda.addEnvironment('CHIME_MEDIA_REGION', options.mediaRegion);
+    return this;
+  }
+}
+
+/** How cdk-nag prints an ARN built from pseudo parameters: `arn:<AWS::Partition>:chime::<AWS::AccountId>:...`. */
+function resolveForNag(arn: string): string {
+  return arn
+    .replace(Aws.PARTITION, '<AWS::Partition>')
+    .replace(Aws.REGION, '<AWS::Region>')
+    .replace(Aws.ACCOUNT_ID, '<AWS::AccountId>');
+}

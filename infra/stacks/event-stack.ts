@@ -1,0 +1,227 @@
+import { CfnOutput, CustomResource, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { NagSuppressions } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import { type FunctionName, functionNames, routes } from '#http/routes.ts';
+import type { DeployConfig } from '../config.ts';
+import { EventApi } from '../constructs/api.ts';
+import { EventData } from '../constructs/data.ts';
+import { EventIdentity } from '../constructs/identity.ts';
+import { MeetingEvents } from '../constructs/meeting-events.ts';
+import { Operations } from '../constructs/operations.ts';
+import {
+  type ChimeAction,
+  ServiceFunction,
+  type ServiceFunctionProps,
+  type TableAccess,
+} from '../constructs/service-function.ts';
+
+interface HttpFunctionSpec extends Omit<ServiceFunctionProps, 'entry' | 'environment'> {
+  table: TableAccess;
+  chime?: readonly ChimeAction[];
+}
+
+/**
+ * What each HTTP function may do, read from the code it runs (handler → use cases → adapters). A
+ * Record over FunctionName: a function added to shared/http/routes.ts does not compile until it is
+ * given its grants here.
+ */
+const httpFunctions: Record<FunctionName, HttpFunctionSpec> = {
+  'get-me': {
+    description: 'GET /me: the caller and which rooms they can join now',
+    // participants.findByEmail, programme.get: GetItem; delegations.get: BatchGetItem.
+    table: { actions: ['GetItem', 'BatchGetItem'] },
+  },
+  'join-session': {
+    description: 'POST /sessions/{sessionId}/join: Chime credentials for one room',
+    // Chime calls retry within CHIME_RETRY_BUDGET_MS each; a join may make three of them.
+    timeout: Duration.seconds(28),
+    // Room registry and attendee records (Get/Put/Update), audit records (Put).
+    table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+    // ensure-room-meeting and issue-join-credentials. BatchCreateAttendee joins this list with the
+    // batching issue, when the code calls it.
+    chime: ['GetMeeting', 'CreateMeeting', 'CreateAttendee', 'UpdateAttendeeCapabilities', 'DeleteAttendee'],
+  },
+  delegations: {
+    description: 'Delegations and in-person seats (organizers)',
+    timeout: Duration.seconds(28),
+    // Seat transactions (Put, Update, Delete), delegations by category (byGroup), the holder's
+    // attendees (Query on the table) and their deletion, audit records.
+    table: {
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      indexes: ['byGroup'],
+    },
+    // Giving a delegate the in-person seat revokes their online attendees.
+    chime: ['DeleteAttendee'],
+  },
+  participants: {
+    description: 'Participants: import, list, read, update, revoke (organizers)',
+    timeout: Duration.seconds(28),
+    // Imports and updates are transactions (Put, Update, Delete of email links); lists by delegation
+    // (byGroup) and by id (byType).
+    table: {
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      indexes: ['byGroup', 'byType'],
+    },
+    // Revoking a participant deletes their attendees.
+    chime: ['DeleteAttendee'],
+  },
+  attendance: {
+    description: 'Check-ins, attendance reports, presence, roll call and audit trail',
+    // A roll call folds every room's ledger.
+    timeout: Duration.seconds(28),
+    // Check-ins append to the ledger and exports are audited (Put); reports query the room ledgers
+    // and the unmatched events (table), attendees of a room and a participant's ledger (byGroup), the
+    // audit trail (byType).
+    table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem'], indexes: ['byGroup', 'byType'] },
+  },
+};
+
+export interface EventStackProps extends StackProps {
+  config: DeployConfig;
+}
+
+/**
+ * One event's whole backend: table, seeding, functions, HTTP API with its identity provider, meeting
+ * events and operations. Nothing in it has a hard-coded physical name, so two events (or two stages of
+ * one) deploy side by side.
+ */
+export class EventStack extends Stack {
+  readonly data: EventData;
+  readonly api: EventApi;
+  readonly identity: EventIdentity;
+  readonly functions: Readonly<Record<FunctionName, ServiceFunction>>;
+  readonly seedFunction: ServiceFunction;
+  readonly meetingEvents: MeetingEvents;
+  readonly recorder: ServiceFunction;
+  readonly operations: Operations;
+
+  constructor(scope: Construct, id: string, props: EventStackProps) {
+    const { config } = props;
+    const event = config.programme.event;
+    const tags: Record<string, string> = { 'floorpass:event': event.id };
+    if (config.stage) tags['floorpass:stage'] = config.stage;
+    super(scope, id, {
+      ...props,
+      stackName: config.stackName,
+      // On the stack (CloudFormation propagates them) and on every resource in the template.
+      tags: { ...tags, ...props.tags },
+      description:
+        `floorpass backend for ${event.id}${config.stage ? ` (${config.stage})` : ''}: ${event.name}`.slice(
+          0,
+          1024,
+        ),
+    });
+    for (const [key, value] of Object.entries(tags)) Tags.of(this).add(key, value);
+
+    this.data = new EventData(this, 'Data');
+    const { table } = this.data;
+
+    const environment = {
+      EVENT_ID: event.id,
+      EMAIL_CLAIM: config.claims.emailClaim,
+      GROUPS_CLAIM: config.claims.groupsClaim,
+      ORGANIZER_GROUP: config.claims.organizerGroup,
+      CHIME_RETRY_BUDGET_MS: '8000',
+    };
+    const functions = {} as Record<FunctionName, ServiceFunction>;
+    for (const name of functionNames) {
+      const { table: access, chime, ...spec } = httpFunctions[name];
+      const fn = new ServiceFunction(this, pascal(name), { entry: name, environment, ...spec });
+      fn.bindTable(table, access);
+      if (chime) fn.bindChime(chime, { mediaRegion: config.chimeMediaRegion });
+      NagSuppressions.addResourceSuppressions(fn.lambda, [
+        {
+          id: 'Serverless-LambdaDLQ',
+          reason:
+            'Invoked synchronously by API Gateway, which returns the error to the caller. A dead-letter ' +
+            'queue only ever receives failed asynchronous invocations, of which this function has none.',
+        },
+      ]);
+      functions[name] = fn;
+    }
+    this.functions = functions;
+
+    // Deploy-time seeding: the programme (validated at synthesis) and the 195 States go into the table,
+    // on Create and on Update (that is, when the programme file changed), never on Delete.
+    this.seedFunction = new ServiceFunction(this, 'SeedEvent', {
+      entry: 'seed-event',
+      description: 'CloudFormation custom resource: seeds the programme and the States into the table',
+      memorySize: 512,
+      timeout: Duration.minutes(2),
+      environment: { EVENT_ID: event.id },
+    }).bindTable(table, { actions: ['PutItem', 'BatchGetItem', 'BatchWriteItem'] });
+    NagSuppressions.addResourceSuppressions(this.seedFunction.lambda, [
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Invoked only by CloudFormation, for the custom resource of this stack. The handler reports every ' +
+          'failure to CloudFormation, which fails and rolls back the deployment, and the custom resource ' +
+          'has a service timeout. A dead-letter queue would hold a request whose pre-signed response URL ' +
+          'has expired: nothing anyone could act on.',
+      },
+    ]);
+    const seed = new CustomResource(this, 'Seed', {
+      serviceToken: this.seedFunction.lambda.functionArn,
+      resourceType: 'Custom::FloorpassSeed',
+      serviceTimeout: Duration.minutes(5),
+      properties: {
+        // One JSON string: CloudFormation would turn numbers and booleans in nested properties into
+        // strings and drop nulls; the handler validates the parsed document again.
+        Programme: JSON.stringify(config.programme),
+      },
+    });
+    seed.node.addDependency(this.seedFunction.role);
+
+    this.identity = new EventIdentity(this, 'Identity', {
+      auth: config.auth,
+      eventId: event.id,
+      stage: config.stage,
+      organizerGroup: config.claims.organizerGroup,
+    });
+
+    this.api = new EventApi(this, 'Api', {
+      routes,
+      functions,
+      authorizer: this.identity.authorizer,
+      corsOrigins: config.corsOrigins,
+    });
+
+    this.meetingEvents = new MeetingEvents(this, 'MeetingEvents', { eventId: event.id });
+    // Meeting → room (directory) and participant lookups (Get); ledger and unmatched events (Put).
+    this.recorder = new ServiceFunction(this, 'RecordMeetingEvents', {
+      entry: 'record-meeting-events',
+      description: 'Records Chime meeting events from the queue into the attendance ledger',
+      timeout: Duration.seconds(30),
+      environment,
+    }).bindTable(table, { actions: ['GetItem', 'PutItem'] });
+    this.meetingEvents.attachRecorder(this.recorder);
+
+    this.operations = new Operations(this, 'Operations', {
+      label: config.stage ? `${event.id} (${config.stage})` : event.id,
+      httpApi: this.api.httpApi,
+      // The seed function is left out: its failures fail the deployment, where IT staff see them.
+      functions: [...Object.values(functions), this.recorder],
+      table,
+      meetingEvents: this.meetingEvents,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'JwtIssuer', { value: this.identity.issuer, description: 'Issuer the API trusts' });
+    if (this.identity.userPool && this.identity.userPoolClient) {
+      new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
+      new CfnOutput(this, 'UserPoolClientId', { value: this.identity.userPoolClient.userPoolClientId });
+    }
+    new CfnOutput(this, 'TableName', { value: table.tableName, description: 'Kept on teardown' });
+    new CfnOutput(this, 'DashboardUrl', { value: this.operations.dashboardUrl });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.operations.alarmTopic.topicArn,
+      description: 'Subscribe the on-call address or pager to this topic',
+    });
+    new CfnOutput(this, 'MeetingEventsQueueUrl', { value: this.meetingEvents.queue.queueUrl });
+  }
+}
+
+/** `join-session` → `JoinSession`: construct ids (and so logical ids) that read like the function. */
+function pascal(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, _dash: string, c: string) => c.toUpperCase());
+}
