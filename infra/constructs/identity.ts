@@ -95,7 +95,8 @@ export class EventIdentity extends Construct {
     const oAuth = auth.callbackUrls.length > 0;
     const client = userPool.addClient('WebClient', {
       generateSecret: false,
-      authFlows: { userSrp: true },
+      // SRP for people; the admin password flow needs IAM credentials (IT staff's first-join check, scripts).
+      authFlows: { userSrp: true, adminUserPassword: true },
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       accessTokenValidity: Duration.hours(1),

@@ -204,7 +204,8 @@ describe('Stack: EventStack', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'organizers' });
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
-      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      // No plain USER_PASSWORD_AUTH: passwords travel only as SRP, or through the IAM-signed admin flow.
+      ExplicitAuthFlows: Match.arrayEquals(['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
       WriteAttributes: [],
     });
   });
