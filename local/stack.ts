@@ -30,6 +30,12 @@ export interface LocalStackOptions {
   seedPersonas?: boolean;
   /** Attendee records per meeting in the emulator (250 as in Chime); lower it to test a full room. */
   chimeMaxAttendeesPerMeeting?: number;
+  /** Replica meetings per primary, in the emulator's quota and the functions' configuration (default 4). */
+  maxReplicas?: number;
+  /** Make rooms' attendees ahead when their meeting is created (default true). */
+  provisioning?: boolean;
+  /** The shared limiter's Chime calls per second per operation (default 9; 0 turns it off). */
+  chimeRatePerSecond?: number;
 }
 
 export interface LocalStack {
@@ -43,6 +49,8 @@ export interface LocalStack {
   events: ChimeEventEnvelope[];
   /** The local EventBridge rule → SQS → recorder path (with its DLQ). */
   pipeline: LocalEventPipeline;
+  /** Resolves when no provisioning run is in flight. */
+  provisioningIdle(): Promise<void>;
   token(email: string, groups?: string[]): Promise<string>;
   stop(): Promise<void>;
 }
@@ -99,9 +107,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       CHIME_MEDIA_REGION: 'us-east-1',
       POWERTOOLS_SERVICE_NAME: 'floorpass',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      MAX_REPLICAS: String(options.maxReplicas ?? 4),
+      CHIME_RATE_PER_SECOND: String(options.chimeRatePerSecond ?? 9),
     });
     const { localOverrides } = await import('../functions/lib/local-overrides.ts');
     localOverrides.clock = clock;
+    // Lambda's asynchronous invocation of the provisioning function, in this process.
+    const provisioningRuns = new Set<Promise<unknown>>();
+    if (options.provisioning !== false) {
+      localOverrides.provisioning = {
+        async request(roomId) {
+          const run = import('../functions/provision-room.ts')
+            .then(({ provision }) => provision({ roomId }))
+            .catch((error: Error) =>
+              console.error(`floorpass: provisioning ${roomId} failed: ${error.message}`),
+            )
+            .finally(() => provisioningRuns.delete(run));
+          provisioningRuns.add(run);
+        },
+      };
+    }
 
     const client = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'us-east-1' });
     await createEventTable(client, tableName);
@@ -146,6 +171,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       emulator,
       events,
       pipeline: eventPipeline,
+      provisioningIdle: async () => {
+        while (provisioningRuns.size > 0) await Promise.allSettled([...provisioningRuns]);
+      },
       token: (email, groups) => issuer.issue(email, groups ? { groups } : {}),
       stop,
     };
@@ -209,6 +237,15 @@ function localRoutes(ctx: {
         const matched = ctx.pipeline.publish(input);
         await ctx.pipeline.flush();
         sendJson(res, 202, { matched, ...ctx.pipeline.stats() });
+      }
+    } else if (method === 'POST' && /^\/_local\/rooms\/[a-z0-9-]+\/provision$/.test(path)) {
+      // Opens a room ahead of time, as its doors-open schedule does in AWS.
+      const roomId = path.split('/')[3] as string;
+      const { provision } = await import('../functions/provision-room.ts');
+      try {
+        sendJson(res, 200, await provision({ roomId }));
+      } catch (error) {
+        sendJson(res, 404, { error: { code: 'UNKNOWN_SESSION', message: (error as Error).message } });
       }
     } else if (method === 'GET' && path === '/_local/dlq') {
       const dead = ctx.pipeline.deadLetters();

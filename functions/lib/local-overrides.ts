@@ -1,7 +1,9 @@
 import type { Clock } from '#ports/clock.ts';
+import type { ProvisioningTrigger } from '#ports/meetings.ts';
 
 /**
- * Set only by the local stack (local/), before it imports a function: the adjustable local clock.
- * In AWS nothing sets it and the functions use the system clock.
+ * Set only by the local stack (local/), before it imports a function: the adjustable local clock, and
+ * the in-process stand-in for the asynchronous invocation of the provisioning function. In AWS nothing
+ * sets them: the functions use the system clock and Lambda.
  */
-export const localOverrides: { clock?: Clock } = {};
+export const localOverrides: { clock?: Clock; provisioning?: ProvisioningTrigger } = {};

@@ -1,14 +1,19 @@
 import { randomBytes } from 'node:crypto';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createChimeClient, createChimeMeetingProvider } from '#adapters/chime/chime-meeting-provider.ts';
 import { createAttendeeRepository } from '#adapters/dynamodb/attendee-repository.ts';
 import { createAuditLog } from '#adapters/dynamodb/audit-log.ts';
 import { createDocumentClient, type TableContext } from '#adapters/dynamodb/client.ts';
 import { createDelegationRepository } from '#adapters/dynamodb/delegation-repository.ts';
+import { createIssueLog } from '#adapters/dynamodb/issue-log.ts';
+import { createJoinContextReader } from '#adapters/dynamodb/join-context.ts';
 import { createLedgerRepository, createUnmatchedEventLog } from '#adapters/dynamodb/ledger-repository.ts';
 import { createMeetingDirectory, createMeetingRegistry } from '#adapters/dynamodb/meeting-registry.ts';
 import { createParticipantRepository } from '#adapters/dynamodb/participant-repository.ts';
 import { createProgrammeRepository } from '#adapters/dynamodb/programme-repository.ts';
+import { createDynamoRateLimiter } from '#adapters/dynamodb/rate-limiter.ts';
 import { createSeatRepository } from '#adapters/dynamodb/seat-repository.ts';
+import { createLambdaProvisioningTrigger } from '#adapters/lambda/provisioning-trigger.ts';
 import { loadConfig } from '#config/env.ts';
 import type { ClaimsConfig } from '#http/request.ts';
 import { logger } from '#observability/logger.ts';
@@ -52,8 +57,21 @@ export const ids: IdGenerator = {
   auditId: (now) => `${now.getTime().toString(36).padStart(9, '0')}${base36(10, 10)}`,
 };
 
+const provisioning =
+  localOverrides.provisioning ??
+  (config.PROVISION_FUNCTION_NAME
+    ? createLambdaProvisioningTrigger(
+        new LambdaClient({ region: config.AWS_REGION }),
+        config.PROVISION_FUNCTION_NAME,
+        (error) => logger.error('provisioning request failed', { error: error as Error }),
+      )
+    : undefined);
+
 export const deps = {
   eventId: config.EVENT_ID,
+  maxReplicas: config.MAX_REPLICAS,
+  ...(provisioning ? { provisioning } : {}),
+  joinContext: createJoinContextReader(table),
   clock: localOverrides.clock ?? systemClock,
   ids,
   programme: createProgrammeRepository(table),
@@ -63,6 +81,7 @@ export const deps = {
   registry: createMeetingRegistry(table),
   attendees: createAttendeeRepository(table),
   audit: createAuditLog(table),
+  issueLog: createIssueLog(table),
   ledger: createLedgerRepository(table),
   unmatched: createUnmatchedEventLog(table),
   directory: createMeetingDirectory(table),
@@ -71,5 +90,8 @@ export const deps = {
     mediaRegion: config.CHIME_MEDIA_REGION,
     retryBudgetMs: config.CHIME_RETRY_BUDGET_MS,
     onThrottle: (operation) => logger.warn('chime throttled', { operation }),
+    ...(config.CHIME_RATE_PER_SECOND > 0
+      ? { limiter: createDynamoRateLimiter(table, { ratePerSecond: config.CHIME_RATE_PER_SECOND }) }
+      : {}),
   }),
 };

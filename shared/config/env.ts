@@ -19,6 +19,12 @@ const envSchema = z.object({
   GROUPS_CLAIM: z.string().min(1).default('cognito:groups'),
   EMAIL_CLAIM: z.string().min(1).default('email'),
   CHIME_RETRY_BUDGET_MS: z.coerce.number().int().min(0).max(25_000).default(8_000),
+  /** Replica meetings per primary that the account allows (Chime's default quota 4; up to 40). */
+  MAX_REPLICAS: z.coerce.number().int().min(0).max(40).default(4),
+  /** Chime calls per second per operation, shared by every instance; 0 turns the shared limiter off. */
+  CHIME_RATE_PER_SECOND: z.coerce.number().int().min(0).max(1000).default(9),
+  /** The function that makes a room's attendees ahead (invoked asynchronously). */
+  PROVISION_FUNCTION_NAME: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof envSchema> & { CHIME_CONTROL_REGION: string };

@@ -16,6 +16,19 @@ export interface CreateMeetingInput {
   /** Idempotency token: the same token while a meeting lives returns that meeting. */
   clientRequestToken: string;
   externalMeetingId: string;
+  /** Makes a replica of this primary meeting (viewers see the primary's presenters). */
+  primaryMeetingId?: string;
+}
+
+export interface AttendeeRequest {
+  externalUserId: string;
+  capabilities: AttendeeCapabilities;
+}
+
+export interface BatchCreateResult {
+  attendees: ChimeAttendee[];
+  /** Per-entry failures; the other entries were created. */
+  errors: { externalUserId: string; code: string; message: string }[];
 }
 
 /** The meeting provider (Amazon Chime SDK Meetings in production and in the local emulator). */
@@ -29,6 +42,8 @@ export interface MeetingProvider {
     externalUserId: string,
     capabilities: AttendeeCapabilities,
   ): Promise<ChimeAttendee>;
+  /** Up to 100 attendees in one call; throws MeetingGoneError when the meeting no longer exists. */
+  batchCreateAttendees(meetingId: string, requests: AttendeeRequest[]): Promise<BatchCreateResult>;
   updateAttendeeCapabilities(
     meetingId: string,
     attendeeId: string,
@@ -53,4 +68,15 @@ export class MeetingFullError extends Error {
   constructor(readonly meetingId: string) {
     super(`meeting ${meetingId} has no room for another attendee`);
   }
+}
+
+/** Paces control-plane calls under the account's rate, across every function instance. */
+export interface RateLimiter {
+  /** Resolves when one call of `operation` may be made. */
+  take(operation: string): Promise<void>;
+}
+
+/** Asks for a room's attendees to be made ahead (asynchronously); returns once the request is placed. */
+export interface ProvisioningTrigger {
+  request(roomId: string): Promise<void>;
 }

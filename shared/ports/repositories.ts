@@ -30,6 +30,12 @@ export interface ParticipantPage {
 export interface ParticipantRepository {
   get(id: string): Promise<Participant | null>;
   getMany(ids: string[]): Promise<Map<string, Participant>>;
+  /** The participant id linked to an email; a warm instance answers from memory (verify the record). */
+  idForEmail(email: string): Promise<string | null>;
+  /** Drops a remembered email → id link that turned out stale. */
+  forgetEmail(email: string): void;
+  /** Every participant (provisioning), page by page. */
+  listAll(): Promise<Participant[]>;
   findByEmail(email: string): Promise<Participant | null>;
   findManyByEmail(emails: string[]): Promise<Map<string, Participant>>;
   /**
@@ -57,14 +63,28 @@ export interface SeatRepository {
   holder(delegationCode: string): Promise<string | null>;
 }
 
-/** Our registry of each room's current Chime meeting (Chime has no ListMeetings). */
+/** Our registry of each room's current Chime meetings (Chime has no ListMeetings). */
 export interface RoomMeeting {
   roomId: string;
+  /** The primary meeting: where those who may speak sit. */
   meetingId: string;
   meeting: ChimeMeeting;
+  /** Replica meetings for the rest of the audience, in order. */
+  replicas: { meetingId: string; meeting: ChimeMeeting }[];
+  /** Attendee records made in each meeting (an upper bound: a lost race may leave one unused). */
+  counts: Record<string, number>;
   generation: number;
   createdAt: string;
   verifiedAt: string;
+  provisioning?: ProvisioningState;
+}
+
+export interface ProvisioningState {
+  status: 'running' | 'done' | 'failed';
+  startedAt: string;
+  finishedAt?: string;
+  placed?: number;
+  unplaced?: number;
 }
 
 export type RoomMeetingSlot =
@@ -88,6 +108,36 @@ export interface MeetingRegistry {
    * caller for that meeting wins; others see the slot as it then is.
    */
   retire(roomId: string, meetingId: string): Promise<void>;
+  /** Adds replica number `index` (0-based) to the generation; false if another caller added it first. */
+  addReplica(
+    roomId: string,
+    generation: number,
+    index: number,
+    replica: { meetingId: string; meeting: ChimeMeeting },
+  ): Promise<boolean>;
+  /** Takes one record of a meeting's capacity; false when it is full. */
+  reserve(roomId: string, meetingId: string, capacity: number): Promise<boolean>;
+  /** Adds to (or, negative, gives back) a meeting's count of records. */
+  adjustCount(roomId: string, meetingId: string, delta: number): Promise<void>;
+  /** Records the progress of provisioning for the generation; `start` fails if a run is already going. */
+  setProvisioning(
+    roomId: string,
+    generation: number,
+    state: ProvisioningState,
+    options?: { start?: boolean; staleBefore?: Date },
+  ): Promise<boolean>;
+}
+
+/** The one read of a join's hot path: the participant, the room's meetings and their attendee. */
+export interface JoinContextReader {
+  read(
+    participantId: string,
+    roomId: string,
+  ): Promise<{
+    participant: Participant | null;
+    slot: RoomMeetingSlot;
+    attendee: StoredAttendee | null;
+  }>;
 }
 
 export interface StoredAttendee {
@@ -97,6 +147,8 @@ export interface StoredAttendee {
   attendee: ChimeAttendee;
   capabilities: AttendeeCapabilities;
   createdAt: string;
+  /** When its credentials were first handed to the participant (provisioned attendees wait for a join). */
+  issuedAt?: string;
 }
 
 export interface AttendeeRepository {
@@ -106,6 +158,8 @@ export interface AttendeeRepository {
    * returns the one that is stored.
    */
   putIfAbsent(attendee: StoredAttendee): Promise<StoredAttendee>;
+  /** putIfAbsent for many (provisioning); returns those stored now, leaving others' records alone. */
+  putManyIfAbsent(attendees: StoredAttendee[]): Promise<StoredAttendee[]>;
   updateCapabilities(
     participantId: string,
     roomId: string,
@@ -185,4 +239,12 @@ export interface AuditQuery {
 export interface AuditPage {
   items: AuditRecord[];
   nextCursor: string | null;
+}
+
+/**
+ * An allowed join's one write: its audit record and, the first time, the mark that the attendee's
+ * credentials were handed out — together, in one request.
+ */
+export interface IssueLog {
+  recordIssued(record: AuditRecord, firstIssue?: { participantId: string; roomId: string }): Promise<void>;
 }

@@ -49,7 +49,7 @@ async function foldRoom(deps: ReportDeps, session: Session, asOf: number): Promi
   return foldAttendance({
     events,
     roomEnd: Date.parse(session.end),
-    issuedTo: issued.map((a) => a.participantId),
+    issuedTo: issued.filter((a) => a.issuedAt).map((a) => a.participantId),
     asOf,
   });
 }
@@ -279,7 +279,7 @@ export async function myAttendance(deps: ReportDeps, identity: Identity) {
     const rows = foldAttendance({
       events: [...events, ...meetingEvents].filter((e) => e.roomId === session.id),
       roomEnd: Date.parse(session.end),
-      issuedTo: issued.filter((a) => a.roomId === session.id).map((a) => a.participantId),
+      issuedTo: issued.filter((a) => a.roomId === session.id && a.issuedAt).map((a) => a.participantId),
       asOf,
     });
     return {

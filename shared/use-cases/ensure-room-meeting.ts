@@ -1,6 +1,6 @@
 import { MeetingUnavailableError } from '#domain/errors.ts';
 import type { Clock } from '#ports/clock.ts';
-import type { MeetingProvider } from '#ports/meetings.ts';
+import type { MeetingProvider, ProvisioningTrigger } from '#ports/meetings.ts';
 import type { MeetingRegistry, RoomMeeting } from '#ports/repositories.ts';
 
 export interface EnsureRoomMeetingDeps {
@@ -8,6 +8,8 @@ export interface EnsureRoomMeetingDeps {
   meetings: MeetingProvider;
   clock: Clock;
   eventId: string;
+  /** Told when a new generation's primary meeting exists, so its attendees can be made ahead. */
+  provisioning?: ProvisioningTrigger;
   /** Waits between polls while another caller creates the meeting (injectable for tests). */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -73,15 +75,57 @@ async function createFor(
     roomId,
     meetingId: meeting.MeetingId,
     meeting,
+    replicas: [],
+    counts: { [meeting.MeetingId]: 0 },
     generation,
     createdAt: at,
     verifiedAt: at,
   };
   await deps.registry.publish(roomMeeting);
+  await deps.provisioning?.request(roomId);
   return roomMeeting;
 }
 
-/** 2–64 characters of [-_a-zA-Z0-9], unique per event, room and generation. */
-export function clientRequestTokenFor(eventId: string, roomId: string, generation: number): string {
-  return `${eventId}_${roomId}_g${generation}`.replace(/[^-_a-zA-Z0-9]/g, '-').slice(0, 64);
+/**
+ * Replica number `index` of the room's current generation, created once: the ClientRequestToken is
+ * derived from generation and index, and the registry keeps the first one added.
+ */
+export async function ensureReplica(
+  deps: EnsureRoomMeetingDeps,
+  roomMeeting: RoomMeeting,
+  index: number,
+): Promise<RoomMeeting> {
+  if (roomMeeting.replicas[index]) return roomMeeting;
+  const meeting = await deps.meetings.createMeeting({
+    clientRequestToken: clientRequestTokenFor(
+      deps.eventId,
+      roomMeeting.roomId,
+      roomMeeting.generation,
+      index,
+    ),
+    externalMeetingId: `${deps.eventId}/${roomMeeting.roomId}`,
+    primaryMeetingId: roomMeeting.meetingId,
+  });
+  await deps.registry.addReplica(roomMeeting.roomId, roomMeeting.generation, index, {
+    meetingId: meeting.MeetingId,
+    meeting,
+  });
+  const slot = await deps.registry.slot(roomMeeting.roomId);
+  if (slot.state !== 'ready' || slot.roomMeeting.generation !== roomMeeting.generation) {
+    throw new MeetingUnavailableError(
+      'The room’s meeting changed while it was being extended; please try again.',
+    );
+  }
+  return slot.roomMeeting;
+}
+
+/** 2–64 characters of [-_a-zA-Z0-9], unique per event, room, generation (and replica). */
+export function clientRequestTokenFor(
+  eventId: string,
+  roomId: string,
+  generation: number,
+  replica?: number,
+): string {
+  const suffix = replica === undefined ? '' : `_r${replica}`;
+  return `${eventId}_${roomId}_g${generation}${suffix}`.replace(/[^-_a-zA-Z0-9]/g, '-').slice(0, 64);
 }

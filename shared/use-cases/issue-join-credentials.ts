@@ -1,10 +1,15 @@
 /**
  * Primary course: an online participant asks to join a session room. We find their record by the
  * identity's email, decide with the event's policy (revoked? audience? in-person seat? doors open?),
- * make sure the room has a live Chime meeting, and return their attendee for it — the stored one on a
- * rejoin, a new one the first time. Every decision, allow or deny, goes to the audit log; the JoinToken
- * goes only into the response.
+ * and return their attendee in one of the room's live Chime meetings.
+ *
+ * The hot path, once the room is provisioned, is one DynamoDB read (participant, room meetings and
+ * attendee in one BatchGetItem) and one write (the audit record), and no Chime call. The slow path —
+ * no stored attendee yet, a meeting to verify or replace — places the participant on demand: speakers
+ * in the primary meeting, the audience wherever there is room, a new replica when all are full.
+ * Every decision, allow or deny, goes to the audit log; the JoinToken goes only into the response.
  */
+import { MEETING_CAPACITY } from '#domain/capacity.ts';
 import { AccessDeniedError, ConflictError, DomainError, NotFoundError } from '#domain/errors.ts';
 import { actorOf, type Identity } from '#domain/identity.ts';
 import type { Participant } from '#domain/participants.ts';
@@ -22,12 +27,20 @@ import type {
   AttendeeRepository,
   AuditLog,
   DelegationRepository,
+  IssueLog,
+  JoinContextReader,
   ParticipantRepository,
   ProgrammeRepository,
   RoomMeeting,
+  RoomMeetingSlot,
   StoredAttendee,
 } from '#ports/repositories.ts';
-import { type EnsureRoomMeetingDeps, ensureRoomMeeting } from './ensure-room-meeting.ts';
+import {
+  type EnsureRoomMeetingDeps,
+  ensureReplica,
+  ensureRoomMeeting,
+  VERIFY_AFTER_MS,
+} from './ensure-room-meeting.ts';
 import { notRegistered } from './get-my-access.ts';
 import { recordAudit } from './record-audit.ts';
 
@@ -37,58 +50,85 @@ export interface IssueJoinCredentialsDeps extends EnsureRoomMeetingDeps {
   programme: ProgrammeRepository;
   attendees: AttendeeRepository;
   meetings: MeetingProvider;
+  joinContext: JoinContextReader;
   audit: AuditLog;
+  issueLog: IssueLog;
   ids: IdGenerator;
+  /** Replica meetings the account allows per primary (Chime's default quota is 4; up to 40). */
+  maxReplicas: number;
 }
 
 export interface JoinCredentials {
   session: { id: string; title: string; start: string; end: string; closesAt: string };
   meeting: ChimeMeeting;
   attendee: ChimeAttendee;
+  /** Which of the room's meetings this is: the primary (speakers) or a replica (audience). */
+  meetingRole: 'primary' | 'replica';
+  primaryMeetingId: string;
   capabilities: AttendeeCapabilities;
   maySpeak: boolean;
   interventionLimitSeconds: number | null;
 }
+
+/** How long a join waits for a running provisioning to reach it before making its own attendee. */
+const PROVISIONING_WAIT_MS = 8_000;
+const PROVISIONING_POLL_MS = 200;
 
 export async function issueJoinCredentials(
   deps: IssueJoinCredentialsDeps,
   identity: Identity,
   sessionId: string,
 ): Promise<JoinCredentials> {
-  const [participant, session] = await Promise.all([
-    deps.participants.findByEmail(identity.email),
-    deps.programme.getSession(sessionId),
-  ]);
-  const audit = auditor(deps, identity, sessionId, participant);
+  let participant: Participant | null = null;
+  const entry = (
+    outcome: 'allowed' | 'denied' | 'failed',
+    code?: string,
+    details?: Record<string, unknown>,
+  ) => ({
+    actor: actorOf(identity, participant?.id),
+    action: 'session.join',
+    outcome,
+    sessionId,
+    ...(code ? { code } : {}),
+    ...(participant ? { participantId: participant.id, delegationCode: participant.delegationCode } : {}),
+    ...(details ? { details } : {}),
+  });
+  const audit = (outcome: 'denied' | 'failed', code: string) => recordAudit(deps, entry(outcome, code));
   try {
+    const session = await deps.programme.getSession(sessionId);
+    const context = await readContext(deps, identity.email, session?.id);
+    participant = context?.participant ?? null;
     if (!participant) throw notRegistered();
     if (!session) throw new NotFoundError('UNKNOWN_SESSION', `There is no session room "${sessionId}".`);
     const delegation = await deps.delegations.get(participant.delegationCode);
     if (!delegation) throw new NotFoundError('UNKNOWN_DELEGATION', 'Your delegation is not on record.');
 
-    const decision = decideAccess({
-      participant,
-      category: delegation.category,
-      session,
-      now: deps.clock.now(),
-    });
+    const now = deps.clock.now();
+    const decision = decideAccess({ participant, category: delegation.category, session, now });
     if (!decision.allowed) {
       throw new AccessDeniedError(decision.code, decision.message, {
         ...(decision.opensAt ? { opensAt: decision.opensAt.toISOString() } : {}),
         ...(decision.closesAt ? { closesAt: decision.closesAt.toISOString() } : {}),
       });
     }
-
-    const { roomMeeting, stored } = await attendeeInLiveMeeting(
-      deps,
-      participant,
-      session,
-      decision.capabilities,
+    const speaker = decision.maySpeak || participant.role === 'Moderator';
+    const placed =
+      fastPath(context?.slot, context?.attendee ?? null, decision.capabilities, now) ??
+      (await slowPath(deps, participant, session, decision.capabilities, speaker));
+    const { roomMeeting, stored, meeting } = placed;
+    // The join's one write: the decision, and the first time the attendee's credentials leave us.
+    const issuedAt = deps.clock.now();
+    await deps.issueLog.recordIssued(
+      {
+        id: deps.ids.auditId(issuedAt),
+        at: issuedAt.toISOString(),
+        ...entry('allowed', undefined, {
+          meetingId: stored.meetingId,
+          attendeeId: stored.attendee.AttendeeId,
+        }),
+      },
+      stored.issuedAt ? undefined : { participantId: participant.id, roomId: session.id },
     );
-    await audit('allowed', undefined, {
-      meetingId: roomMeeting.meetingId,
-      attendeeId: stored.attendee.AttendeeId,
-    });
     return {
       session: {
         id: session.id,
@@ -97,8 +137,10 @@ export async function issueJoinCredentials(
         end: session.end,
         closesAt: decision.closesAt.toISOString(),
       },
-      meeting: roomMeeting.meeting,
+      meeting,
       attendee: { ...stored.attendee, Capabilities: stored.capabilities },
+      meetingRole: stored.meetingId === roomMeeting.meetingId ? 'primary' : 'replica',
+      primaryMeetingId: roomMeeting.meetingId,
       capabilities: stored.capabilities,
       maySpeak: decision.maySpeak,
       interventionLimitSeconds: decision.interventionLimitSeconds,
@@ -110,92 +152,182 @@ export async function issueJoinCredentials(
   }
 }
 
-/**
- * The participant's attendee in the room's live meeting. A stored meeting can be gone (ended while
- * empty): then the next generation is created and the attendee made anew, once.
- */
-async function attendeeInLiveMeeting(
+/** The participant (by email), and with them the room's meetings and their attendee, in one read. */
+async function readContext(deps: IssueJoinCredentialsDeps, email: string, roomId: string | undefined) {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const id = await deps.participants.idForEmail(email);
+    if (!id) return null;
+    const context = roomId
+      ? await deps.joinContext.read(id, roomId)
+      : { participant: await deps.participants.get(id), slot: undefined, attendee: null };
+    if (context.participant && context.participant.email === email) return context;
+    // The remembered link is stale (the email moved to someone else): look it up again.
+    deps.participants.forgetEmail(email);
+  }
+  return null;
+}
+
+interface Placement {
+  roomMeeting: RoomMeeting;
+  stored: StoredAttendee;
+  meeting: ChimeMeeting;
+}
+
+const meetingsOf = (rm: RoomMeeting) => [{ meetingId: rm.meetingId, meeting: rm.meeting }, ...rm.replicas];
+const meetingIn = (rm: RoomMeeting, meetingId: string) =>
+  meetingsOf(rm).find((m) => m.meetingId === meetingId)?.meeting;
+
+/** The stored attendee, when the room's meetings were seen alive a moment ago and it is in one of them. */
+function fastPath(
+  slot: RoomMeetingSlot | undefined,
+  stored: StoredAttendee | null,
+  capabilities: AttendeeCapabilities,
+  now: Date,
+): Placement | null {
+  if (!slot || slot.state !== 'ready' || !stored) return null;
+  const rm = slot.roomMeeting;
+  const age = now.getTime() - Date.parse(rm.verifiedAt);
+  if (age < 0 || age >= VERIFY_AFTER_MS) return null;
+  const meeting = meetingIn(rm, stored.meetingId);
+  if (!meeting || !sameCapabilities(stored.capabilities, capabilities)) return null;
+  return { roomMeeting: rm, stored, meeting };
+}
+
+async function slowPath(
   deps: IssueJoinCredentialsDeps,
   participant: Participant,
   session: Session,
   capabilities: AttendeeCapabilities,
-): Promise<{ roomMeeting: RoomMeeting; stored: StoredAttendee }> {
+  speaker: boolean,
+): Promise<Placement> {
   for (let attempt = 0; ; attempt++) {
-    const [roomMeeting, existing] = await Promise.all([
-      ensureRoomMeeting(deps, session.id),
-      deps.attendees.get(participant.id, session.id),
-    ]);
+    let rm = await ensureRoomMeeting(deps, session.id);
+    let existing = await deps.attendees.get(participant.id, session.id);
+    if (!existing || !meetingIn(rm, existing.meetingId)) {
+      const provisioned = await awaitProvisioning(deps, rm, participant);
+      if (provisioned) existing = provisioned;
+    }
     try {
-      const stored = await attendeeFor(deps, participant, roomMeeting, existing, capabilities);
-      return { roomMeeting, stored };
-    } catch (error) {
-      if (error instanceof MeetingFullError) {
-        throw new ConflictError(
-          'ROOM_FULL',
-          `${session.title} is full: its meeting holds no more attendees. Please contact the secretariat.`,
-        );
+      if (existing && meetingIn(rm, existing.meetingId)) {
+        const stored = await withCapabilities(deps, existing, capabilities);
+        return { roomMeeting: rm, stored, meeting: meetingIn(rm, stored.meetingId) as ChimeMeeting };
       }
-      if (!(error instanceof MeetingGoneError) || attempt >= 2) throw error;
-      await deps.registry.retire(session.id, roomMeeting.meetingId);
+      const target = await placeOnDemand(deps, rm, speaker, session);
+      rm = target.roomMeeting;
+      const stored = await createOnDemand(deps, participant, session.id, target.meetingId, capabilities);
+      return { roomMeeting: rm, stored, meeting: meetingIn(rm, stored.meetingId) ?? target.meeting };
+    } catch (error) {
+      if (error instanceof MeetingGoneError && attempt < 2) {
+        await deps.registry.retire(session.id, rm.meetingId);
+        continue;
+      }
+      if (error instanceof MeetingFullError && attempt < 2) {
+        // Chime says the meeting is full where our count did not: take that as the count and re-place.
+        await deps.registry.adjustCount(session.id, error.meetingId, MEETING_CAPACITY);
+        continue;
+      }
+      if (error instanceof MeetingFullError) throw roomFull(session);
+      throw error;
     }
   }
 }
 
-async function attendeeFor(
+/**
+ * While the room is being provisioned, a participant registered before the run started will get their
+ * attendee from it: wait a little for that rather than spend a Chime call of our own.
+ */
+async function awaitProvisioning(
+  deps: IssueJoinCredentialsDeps,
+  rm: RoomMeeting,
+  participant: Participant,
+): Promise<StoredAttendee | null> {
+  const run = rm.provisioning;
+  if (run?.status !== 'running' || participant.createdAt > run.startedAt) return null;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const deadline = Date.now() + PROVISIONING_WAIT_MS;
+  while (Date.now() < deadline) {
+    await sleep(PROVISIONING_POLL_MS);
+    const stored = await deps.attendees.get(participant.id, rm.roomId);
+    if (stored && meetingIn(rm, stored.meetingId)) return stored;
+  }
+  return null;
+}
+
+/** A meeting with room for one more record: speakers in the primary, the audience anywhere. */
+async function placeOnDemand(
+  deps: IssueJoinCredentialsDeps,
+  rm: RoomMeeting,
+  speaker: boolean,
+  session: Session,
+): Promise<{ roomMeeting: RoomMeeting; meetingId: string; meeting: ChimeMeeting }> {
+  let current = rm;
+  for (;;) {
+    const candidates = speaker ? meetingsOf(current).slice(0, 1) : meetingsOf(current);
+    for (const m of candidates) {
+      if ((current.counts[m.meetingId] ?? 0) >= MEETING_CAPACITY) continue;
+      if (await deps.registry.reserve(current.roomId, m.meetingId, MEETING_CAPACITY)) {
+        return { roomMeeting: current, ...m };
+      }
+    }
+    if (speaker || current.replicas.length >= deps.maxReplicas) throw roomFull(session);
+    const before = current.replicas.length;
+    current = await ensureReplica(deps, current, before);
+    if (current.replicas.length <= before) throw roomFull(session);
+  }
+}
+
+async function createOnDemand(
   deps: IssueJoinCredentialsDeps,
   participant: Participant,
-  roomMeeting: RoomMeeting,
-  existing: StoredAttendee | null,
+  roomId: string,
+  meetingId: string,
   capabilities: AttendeeCapabilities,
 ): Promise<StoredAttendee> {
-  if (existing && existing.meetingId === roomMeeting.meetingId) {
-    if (!sameCapabilities(existing.capabilities, capabilities)) {
-      // The participant's role changed since the attendee was made: the stored token keeps working,
-      // with what they may do now.
-      await deps.meetings.updateAttendeeCapabilities(
-        existing.meetingId,
-        existing.attendee.AttendeeId,
-        capabilities,
-      );
-      await deps.attendees.updateCapabilities(participant.id, roomMeeting.roomId, capabilities);
-      return { ...existing, capabilities };
-    }
-    return existing;
+  let attendee: ChimeAttendee;
+  try {
+    attendee = await deps.meetings.createAttendee(meetingId, participant.id, capabilities);
+  } catch (error) {
+    await deps.registry.adjustCount(roomId, meetingId, -1);
+    throw error;
   }
-  const attendee = await deps.meetings.createAttendee(roomMeeting.meetingId, participant.id, capabilities);
   const kept = await deps.attendees.putIfAbsent({
     participantId: participant.id,
-    roomId: roomMeeting.roomId,
-    meetingId: roomMeeting.meetingId,
+    roomId,
+    meetingId,
     attendee,
     capabilities,
     createdAt: deps.clock.now().toISOString(),
   });
   if (kept.attendee.AttendeeId !== attendee.AttendeeId) {
-    // Another device of the same participant stored its attendee first: use that one, and free the
+    // Another device (or the provisioning run) stored an attendee first: use that one, and free the
     // record we made (records count toward the meeting's cap until deleted).
-    await deps.meetings.deleteAttendee(roomMeeting.meetingId, attendee.AttendeeId);
+    await deps.meetings.deleteAttendee(meetingId, attendee.AttendeeId);
+    await deps.registry.adjustCount(roomId, meetingId, -1);
   }
   return kept;
+}
+
+/** The participant's role changed since the attendee was made: the same token, with what they may do now. */
+async function withCapabilities(
+  deps: IssueJoinCredentialsDeps,
+  existing: StoredAttendee,
+  capabilities: AttendeeCapabilities,
+): Promise<StoredAttendee> {
+  if (sameCapabilities(existing.capabilities, capabilities)) return existing;
+  await deps.meetings.updateAttendeeCapabilities(
+    existing.meetingId,
+    existing.attendee.AttendeeId,
+    capabilities,
+  );
+  await deps.attendees.updateCapabilities(existing.participantId, existing.roomId, capabilities);
+  return { ...existing, capabilities };
 }
 
 const sameCapabilities = (a: AttendeeCapabilities, b: AttendeeCapabilities) =>
   a.Audio === b.Audio && a.Video === b.Video && a.Content === b.Content;
 
-function auditor(
-  deps: IssueJoinCredentialsDeps,
-  identity: Identity,
-  sessionId: string,
-  participant: Participant | null,
-) {
-  return (outcome: 'allowed' | 'denied' | 'failed', code?: string, details?: Record<string, unknown>) =>
-    recordAudit(deps, {
-      actor: actorOf(identity, participant?.id),
-      action: 'session.join',
-      outcome,
-      sessionId,
-      ...(code ? { code } : {}),
-      ...(participant ? { participantId: participant.id, delegationCode: participant.delegationCode } : {}),
-      ...(details ? { details } : {}),
-    });
-}
+const roomFull = (session: Session) =>
+  new ConflictError(
+    'ROOM_FULL',
+    `${session.title} is full: its meetings hold no more attendees. Please contact the secretariat.`,
+  );

@@ -8,7 +8,8 @@ let stack: LocalStack;
 let api: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // On-demand joins only: these races are about the join path itself (provisioning has its own tests).
+  stack = await startTestStack({ provisioning: false });
   api = apiClient(stack);
 });
 afterAll(async () => {

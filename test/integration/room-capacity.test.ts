@@ -7,7 +7,7 @@ let api: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
   // A meeting that holds two attendee records, so that the third join finds the room full.
-  stack = await startTestStack({ chimeMaxAttendeesPerMeeting: 2 });
+  stack = await startTestStack({ chimeMaxAttendeesPerMeeting: 2, maxReplicas: 0, provisioning: false });
   api = apiClient(stack);
 });
 afterAll(async () => {

@@ -1,4 +1,5 @@
 import {
+  BatchCreateAttendeeCommand,
   ChimeSDKMeetingsClient,
   type ChimeSDKMeetingsClientConfig,
   CreateAttendeeCommand,
@@ -16,6 +17,7 @@ import {
   MeetingFullError,
   MeetingGoneError,
   type MeetingProvider,
+  type RateLimiter,
 } from '#ports/meetings.ts';
 
 export interface ChimeProviderOptions {
@@ -25,6 +27,8 @@ export interface ChimeProviderOptions {
   retryBudgetMs?: number;
   /** Told of each throttle (for a metric); never of a token. */
   onThrottle?: (operation: string) => void;
+  /** Paces every call under the account's rate, across instances (none: retries alone). */
+  limiter?: RateLimiter;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   /** Epoch ms, for the retry budget (injectable with `sleep` for tests). */
@@ -55,6 +59,7 @@ export function createChimeMeetingProvider(options: ChimeProviderOptions): Meeti
     const deadline = now() + budget;
     for (let attempt = 0; ; attempt++) {
       try {
+        await options.limiter?.take(operation);
         return await run();
       } catch (error) {
         if (!isRetryable(error)) throw error;
@@ -68,13 +73,14 @@ export function createChimeMeetingProvider(options: ChimeProviderOptions): Meeti
   }
 
   return {
-    async createMeeting({ clientRequestToken, externalMeetingId }) {
+    async createMeeting({ clientRequestToken, externalMeetingId, primaryMeetingId }) {
       const out = await call('CreateMeeting', () =>
         client.send(
           new CreateMeetingCommand({
             ClientRequestToken: clientRequestToken,
             ExternalMeetingId: externalMeetingId,
             MediaRegion: mediaRegion,
+            ...(primaryMeetingId ? { PrimaryMeetingId: primaryMeetingId } : {}),
           }),
         ),
       );
@@ -106,6 +112,32 @@ export function createChimeMeetingProvider(options: ChimeProviderOptions): Meeti
       } catch (error) {
         if (isNotFound(error)) throw new MeetingGoneError(meetingId);
         if ((error as Error)?.name === 'LimitExceededException') throw new MeetingFullError(meetingId);
+        throw error;
+      }
+    },
+    async batchCreateAttendees(meetingId, requests) {
+      try {
+        const out = await call('BatchCreateAttendee', () =>
+          client.send(
+            new BatchCreateAttendeeCommand({
+              MeetingId: meetingId,
+              Attendees: requests.map((r) => ({
+                ExternalUserId: r.externalUserId,
+                Capabilities: r.capabilities,
+              })),
+            }),
+          ),
+        );
+        return {
+          attendees: (out.Attendees ?? []) as ChimeAttendee[],
+          errors: (out.Errors ?? []).map((e) => ({
+            externalUserId: e.ExternalUserId ?? '',
+            code: e.ErrorCode ?? 'Unknown',
+            message: e.ErrorMessage ?? '',
+          })),
+        };
+      } catch (error) {
+        if (isNotFound(error)) throw new MeetingGoneError(meetingId);
         throw error;
       }
     },

@@ -1,18 +1,26 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { AttendeeCapabilities } from '#domain/policy.ts';
 import type { ChimeAttendee } from '#ports/meetings.ts';
 import type { AttendeeRepository, StoredAttendee } from '#ports/repositories.ts';
-import { isConditionFailure, type TableContext } from './client.ts';
+import { cancellationReasons, isConditionFailure, type TableContext, withConflictRetry } from './client.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
 import { queryAll } from './query.ts';
 
-const fromItem = (item: Record<string, unknown>): StoredAttendee => ({
+export const attendeeFromItem = (item: Record<string, unknown>): StoredAttendee => ({
   participantId: item.participantId as string,
   roomId: item.roomId as string,
   meetingId: item.meetingId as string,
   attendee: item.attendee as ChimeAttendee,
   capabilities: item.capabilities as AttendeeCapabilities,
   createdAt: item.createdAt as string,
+  ...(item.issuedAt ? { issuedAt: item.issuedAt as string } : {}),
 });
 
 /**
@@ -28,35 +36,68 @@ export function createAttendeeRepository(ctx: TableContext): AttendeeRepository 
         ConsistentRead: true,
       }),
     );
-    return Item ? fromItem(Item) : null;
+    return Item ? attendeeFromItem(Item) : null;
+  };
+  const toItem = (a: StoredAttendee) => ({
+    ...keys.attendee(a.participantId, a.roomId),
+    ...keys.attendeesOfRoom(a.roomId),
+    gsi1sk: a.participantId,
+    type: 'attendee',
+    version: ITEM_VERSION,
+    ...a,
+  });
+  const putIfAbsent = async (a: StoredAttendee): Promise<StoredAttendee> => {
+    try {
+      await ctx.doc.send(
+        new PutCommand({
+          TableName: ctx.tableName,
+          Item: toItem(a),
+          // Absent, or left from a meeting that has since been replaced.
+          ConditionExpression: 'attribute_not_exists(pk) OR meetingId <> :m',
+          ExpressionAttributeValues: { ':m': a.meetingId },
+        }),
+      );
+      return a;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const winner = await get(a.participantId, a.roomId);
+      if (!winner) throw error;
+      return winner;
+    }
   };
   return {
     get,
-    async putIfAbsent(a) {
-      try {
-        await ctx.doc.send(
-          new PutCommand({
-            TableName: ctx.tableName,
-            Item: {
-              ...keys.attendee(a.participantId, a.roomId),
-              ...keys.attendeesOfRoom(a.roomId),
-              gsi1sk: a.participantId,
-              type: 'attendee',
-              version: ITEM_VERSION,
-              ...a,
-            },
-            // Absent, or left from a meeting that has since been replaced.
-            ConditionExpression: 'attribute_not_exists(pk) OR meetingId <> :m',
-            ExpressionAttributeValues: { ':m': a.meetingId },
-          }),
-        );
-        return a;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        const winner = await get(a.participantId, a.roomId);
-        if (!winner) throw error;
-        return winner;
+    putIfAbsent,
+    async putManyIfAbsent(list) {
+      const stored: StoredAttendee[] = [];
+      // One transaction of up to 100 conditional puts; if any lost its race, each goes alone.
+      for (let i = 0; i < list.length; i += 100) {
+        const batch = list.slice(i, i + 100);
+        try {
+          await withConflictRetry(() =>
+            ctx.doc.send(
+              new TransactWriteCommand({
+                TransactItems: batch.map((a) => ({
+                  Put: {
+                    TableName: ctx.tableName,
+                    Item: toItem(a),
+                    ConditionExpression: 'attribute_not_exists(pk) OR meetingId <> :m',
+                    ExpressionAttributeValues: { ':m': a.meetingId },
+                  },
+                })),
+              }),
+            ),
+          );
+          stored.push(...batch);
+        } catch (error) {
+          if (!cancellationReasons(error)?.includes('ConditionalCheckFailed')) throw error;
+          for (const a of batch) {
+            const kept = await putIfAbsent(a);
+            if (kept.attendee.AttendeeId === a.attendee.AttendeeId) stored.push(a);
+          }
+        }
       }
+      return stored;
     },
     async updateCapabilities(participantId, roomId, capabilities) {
       await ctx.doc.send(
@@ -80,7 +121,7 @@ export function createAttendeeRepository(ctx: TableContext): AttendeeRepository 
           ConsistentRead: true,
         }),
       );
-      return (out.Items ?? []).map(fromItem);
+      return (out.Items ?? []).map(attendeeFromItem);
     },
     async listForRoom(roomId) {
       const items = await queryAll(ctx, {
@@ -88,7 +129,7 @@ export function createAttendeeRepository(ctx: TableContext): AttendeeRepository 
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.attendeesOfRoom(roomId).gsi1pk },
       });
-      return items.map(fromItem);
+      return items.map(attendeeFromItem);
     },
     async delete(participantId, roomId) {
       await ctx.doc.send(

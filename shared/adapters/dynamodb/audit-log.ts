@@ -8,20 +8,22 @@ const toRecord = ({ pk, sk, gsi2pk, gsi2sk, type, version, ...record }: Record<s
   record as unknown as AuditRecord;
 
 /** Insert-only: a record is written once (conditional on its key being new) and never updated. */
+export const auditItem = (record: AuditRecord) => ({
+  ...keys.audit(record.at, record.id),
+  ...keys.allAudit(),
+  gsi2sk: `${record.at}#${record.id}`,
+  type: 'audit',
+  version: ITEM_VERSION,
+  ...record,
+});
+
 export function createAuditLog(ctx: TableContext): AuditLog {
   return {
     async append(record) {
       await ctx.doc.send(
         new PutCommand({
           TableName: ctx.tableName,
-          Item: {
-            ...keys.audit(record.at, record.id),
-            ...keys.allAudit(),
-            gsi2sk: `${record.at}#${record.id}`,
-            type: 'audit',
-            version: ITEM_VERSION,
-            ...record,
-          },
+          Item: auditItem(record),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

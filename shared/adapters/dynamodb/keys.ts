@@ -23,6 +23,7 @@ export const keys = {
   unmatched: (contentKey: string) => ({ pk: 'UNMATCHED', sk: contentKey }),
   audit: (at: string, id: string) => ({ pk: `AUDIT#${at.slice(0, 10)}`, sk: `${at}#${id}` }),
   allAudit: () => ({ gsi2pk: 'AUDIT' }),
+  rateWindow: (operation: string, second: number) => ({ pk: `RATE#${operation}`, sk: String(second) }),
 } as const;
 
 export const ITEM_VERSION = 1;

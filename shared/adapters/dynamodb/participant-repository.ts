@@ -4,7 +4,7 @@ import type { Participant, ParticipantRole } from '#domain/participants.ts';
 import type { ParticipantRepository } from '#ports/repositories.ts';
 import { cancellationReasons, type TableContext, withConflictRetry } from './client.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
-import { batchGetAll, decodeCursor, encodeCursor } from './query.ts';
+import { batchGetAll, decodeCursor, encodeCursor, queryAll } from './query.ts';
 
 const toItem = (p: Participant) => ({
   ...keys.participant(p.id),
@@ -90,6 +90,24 @@ export function createParticipantRepository(ctx: TableContext): ParticipantRepos
 
   return {
     get,
+    async idForEmail(email) {
+      const cached = idByEmail.get(email);
+      if (cached) return cached;
+      const id = await resolveId(email);
+      if (id) idByEmail.set(email, id);
+      return id;
+    },
+    forgetEmail(email) {
+      idByEmail.delete(email);
+    },
+    async listAll() {
+      const items = await queryAll(ctx, {
+        IndexName: 'byType',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.allParticipants().gsi2pk },
+      });
+      return items.map(participantFromItem);
+    },
     async getMany(ids) {
       const items = await batchGetAll(ctx, [...new Set(ids)].map(keys.participant));
       return new Map(items.map(participantFromItem).map((p) => [p.id, p]));

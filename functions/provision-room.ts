@@ -1,0 +1,22 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { logger } from '#observability/logger.ts';
+import { type ProvisionSummary, provisionRoom } from '#use-cases/provision-room.ts';
+import { deps } from './lib/runtime.ts';
+
+/** `{ "roomId": "session-1" }`, from the join that created a meeting, or the room's doors-open schedule. */
+const inputSchema = z.object({ roomId: z.string().regex(/^[a-z0-9][a-z0-9-]{1,40}$/) });
+
+/** Makes a room's attendees ahead of the stampede (asynchronous: nobody waits on this response). */
+export async function provision(event: unknown): Promise<ProvisionSummary> {
+  const { roomId } = inputSchema.parse(event);
+  const summary = await provisionRoom(deps, roomId);
+  logger.info('room provisioned', { ...summary });
+  return summary;
+}
+
+export const handler = middy<unknown, ProvisionSummary, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(provision);
