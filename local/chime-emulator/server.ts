@@ -102,6 +102,8 @@ export interface ChimeEmulator {
   injectThrottles(operation: string, count: number): void;
   /** The next `count` calls to `operation` (or '*') answer the given error instead. */
   injectFaults(operation: string, count: number, error: InjectableFault): void;
+  /** The next BatchCreateAttendee entries (`count` in all) fail in `Errors[]` with `code`, the rest succeed. */
+  injectBatchEntryErrors(count: number, code?: string): void;
   stats(): ChimeEmulatorStats;
   /** Ends meetings past their empty timeout or lifetime now (also run every second and before each call). */
   sweep(): void;
@@ -230,6 +232,7 @@ export async function startChimeEmulator(options: ChimeEmulatorOptions = {}): Pr
     drop: (meetingId, attendeeId) => state.drop(meetingId, attendeeId),
     injectThrottles: (operation, count) => injectFaults(operation, count, 'ThrottlingException'),
     injectFaults,
+    injectBatchEntryErrors: (count, code) => state.injectBatchEntryErrors(count, code),
     stats,
     sweep: () => state.sweep(),
   };

@@ -207,10 +207,26 @@ export class ChimeState {
     return attendeeJson(outcome.attendee);
   }
 
+  #batchEntryErrors: { count: number; code: string } = { count: 0, code: 'Throttling' };
+
+  /** The next BatchCreateAttendee calls report their first `count` entries as failed (a transient error). */
+  injectBatchEntryErrors(count: number, code = 'Throttling'): void {
+    this.#batchEntryErrors = { count, code };
+  }
+
   /** Items are validated one by one; a bad item or the full meeting is reported in Errors[], not thrown. */
   batchCreateAttendees(meetingId: string, rawItems: unknown[]): BatchCreateResult {
     const meeting = this.#liveMeeting(meetingId);
-    return this.#addAttendees(meeting, rawItems);
+    const failing = Math.min(this.#batchEntryErrors.count, rawItems.length);
+    if (failing === 0) return this.#addAttendees(meeting, rawItems);
+    this.#batchEntryErrors.count -= failing;
+    const injected = rawItems.slice(0, failing).map((item) => ({
+      ExternalUserId: String((item as { ExternalUserId?: unknown })?.ExternalUserId ?? ''),
+      ErrorCode: this.#batchEntryErrors.code,
+      ErrorMessage: 'Injected transient failure (emulator fault injection)',
+    }));
+    const rest = this.#addAttendees(meeting, rawItems.slice(failing));
+    return { ...rest, Errors: [...injected, ...(rest.Errors ?? [])] };
   }
 
   createMeetingWithAttendees(

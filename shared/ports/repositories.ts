@@ -144,6 +144,8 @@ export interface StoredAttendee {
   participantId: string;
   roomId: string;
   meetingId: string;
+  /** The room's meeting generation: a record of an older one is stale (its meetings have ended). */
+  generation: number;
   attendee: ChimeAttendee;
   capabilities: AttendeeCapabilities;
   createdAt: string;
@@ -154,8 +156,8 @@ export interface StoredAttendee {
 export interface AttendeeRepository {
   get(participantId: string, roomId: string): Promise<StoredAttendee | null>;
   /**
-   * Stores an attendee unless another one for the same participant, room and meeting was stored first;
-   * returns the one that is stored.
+   * Stores an attendee unless another one of the same (or a newer) generation of the room's meetings
+   * was stored first for the participant; returns the one that is stored.
    */
   putIfAbsent(attendee: StoredAttendee): Promise<StoredAttendee>;
   /** putIfAbsent for many (provisioning); returns those stored now, leaving others' records alone. */

@@ -73,6 +73,8 @@ export interface JoinCredentials {
 /** How long a join waits for a running provisioning to reach it before making its own attendee. */
 const PROVISIONING_WAIT_MS = 8_000;
 const PROVISIONING_POLL_MS = 200;
+/** A meeting this young whose provisioning has not started yet is about to be provisioned. */
+const PROVISIONING_START_MS = 15_000;
 
 export async function issueJoinCredentials(
   deps: IssueJoinCredentialsDeps,
@@ -205,7 +207,11 @@ async function slowPath(
     let existing = await deps.attendees.get(participant.id, session.id);
     if (!existing || !meetingIn(rm, existing.meetingId)) {
       const provisioned = await awaitProvisioning(deps, rm, participant);
-      if (provisioned) existing = provisioned;
+      if (provisioned) {
+        existing = provisioned;
+        // The run may have added replicas since: take the room as it is now.
+        rm = await ensureRoomMeeting(deps, session.id);
+      }
     }
     try {
       if (existing && meetingIn(rm, existing.meetingId)) {
@@ -214,7 +220,7 @@ async function slowPath(
       }
       const target = await placeOnDemand(deps, rm, speaker, session);
       rm = target.roomMeeting;
-      const stored = await createOnDemand(deps, participant, session.id, target.meetingId, capabilities);
+      const stored = await createOnDemand(deps, participant, rm, target.meetingId, capabilities);
       return { roomMeeting: rm, stored, meeting: meetingIn(rm, stored.meetingId) ?? target.meeting };
     } catch (error) {
       if (error instanceof MeetingGoneError && attempt < 2) {
@@ -233,22 +239,31 @@ async function slowPath(
 }
 
 /**
- * While the room is being provisioned, a participant registered before the run started will get their
- * attendee from it: wait a little for that rather than spend a Chime call of our own.
+ * While the room is being provisioned — or its meeting was just made and the run is about to start — a
+ * participant registered before the run will get their attendee from it: wait a little for that rather
+ * than spend a Chime call (and a capacity record) of our own.
  */
 async function awaitProvisioning(
   deps: IssueJoinCredentialsDeps,
   rm: RoomMeeting,
   participant: Participant,
 ): Promise<StoredAttendee | null> {
-  const run = rm.provisioning;
-  if (run?.status !== 'running' || participant.createdAt > run.startedAt) return null;
+  if (!deps.provisioning) return null;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const deadline = Date.now() + PROVISIONING_WAIT_MS;
+  let current = rm;
   while (Date.now() < deadline) {
+    const run = current.provisioning;
+    const fresh = deps.clock.now().getTime() - Date.parse(current.createdAt) < PROVISIONING_START_MS;
+    const pending = run ? run.status === 'running' : fresh;
+    if (!pending || participant.createdAt > (run?.startedAt ?? current.createdAt)) return null;
     await sleep(PROVISIONING_POLL_MS);
     const stored = await deps.attendees.get(participant.id, rm.roomId);
-    if (stored && meetingIn(rm, stored.meetingId)) return stored;
+    if (stored && meetingIn(current, stored.meetingId)) return stored;
+    const slot = await deps.registry.slot(rm.roomId);
+    if (slot.state !== 'ready' || slot.roomMeeting.generation !== rm.generation) return null;
+    current = slot.roomMeeting;
+    if (stored && meetingIn(current, stored.meetingId)) return stored;
   }
   return null;
 }
@@ -269,6 +284,13 @@ async function placeOnDemand(
         return { roomMeeting: current, ...m };
       }
     }
+    // Look again before making a replica: another join (or the provisioning run) may have made one.
+    const latest = await deps.registry.slot(current.roomId);
+    if (latest.state === 'ready' && latest.roomMeeting.generation === current.generation) {
+      const grown = latest.roomMeeting.replicas.length > current.replicas.length;
+      current = latest.roomMeeting;
+      if (grown) continue;
+    }
     if (speaker || current.replicas.length >= deps.maxReplicas) throw roomFull(session);
     const before = current.replicas.length;
     current = await ensureReplica(deps, current, before);
@@ -279,10 +301,11 @@ async function placeOnDemand(
 async function createOnDemand(
   deps: IssueJoinCredentialsDeps,
   participant: Participant,
-  roomId: string,
+  rm: RoomMeeting,
   meetingId: string,
   capabilities: AttendeeCapabilities,
 ): Promise<StoredAttendee> {
+  const { roomId } = rm;
   let attendee: ChimeAttendee;
   try {
     attendee = await deps.meetings.createAttendee(meetingId, participant.id, capabilities);
@@ -294,6 +317,7 @@ async function createOnDemand(
     participantId: participant.id,
     roomId,
     meetingId,
+    generation: rm.generation,
     attendee,
     capabilities,
     createdAt: deps.clock.now().toISOString(),

@@ -187,6 +187,7 @@ async function createBatch(
         participantId: attendee.ExternalUserId,
         roomId: rm.roomId,
         meetingId,
+        generation: rm.generation,
         attendee,
         capabilities: capabilities.get(attendee.ExternalUserId) as AttendeeCapabilities,
         createdAt: at,

@@ -17,6 +17,7 @@ export const attendeeFromItem = (item: Record<string, unknown>): StoredAttendee 
   participantId: item.participantId as string,
   roomId: item.roomId as string,
   meetingId: item.meetingId as string,
+  generation: (item.generation as number | undefined) ?? 0,
   attendee: item.attendee as ChimeAttendee,
   capabilities: item.capabilities as AttendeeCapabilities,
   createdAt: item.createdAt as string,
@@ -52,9 +53,9 @@ export function createAttendeeRepository(ctx: TableContext): AttendeeRepository 
         new PutCommand({
           TableName: ctx.tableName,
           Item: toItem(a),
-          // Absent, or left from a meeting that has since been replaced.
-          ConditionExpression: 'attribute_not_exists(pk) OR meetingId <> :m',
-          ExpressionAttributeValues: { ':m': a.meetingId },
+          // Absent, or left from an older generation of the room's meetings (which have ended).
+          ConditionExpression: 'attribute_not_exists(pk) OR generation < :g',
+          ExpressionAttributeValues: { ':g': a.generation },
         }),
       );
       return a;
@@ -81,8 +82,8 @@ export function createAttendeeRepository(ctx: TableContext): AttendeeRepository 
                   Put: {
                     TableName: ctx.tableName,
                     Item: toItem(a),
-                    ConditionExpression: 'attribute_not_exists(pk) OR meetingId <> :m',
-                    ExpressionAttributeValues: { ':m': a.meetingId },
+                    ConditionExpression: 'attribute_not_exists(pk) OR generation < :g',
+                    ExpressionAttributeValues: { ':g': a.generation },
                   },
                 })),
               }),
