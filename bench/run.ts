@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { attendanceBench, printAttendance } from './attendance.ts';
 import { measureBundles } from './bundles.ts';
 import { joinBench, printJoin } from './join.ts';
+import { stampede } from './stampede.ts';
 import { round, table } from './stats.ts';
 
 const { values, positionals } = parseArgs({
@@ -17,14 +18,30 @@ const { values, positionals } = parseArgs({
     concurrency: { type: 'string', default: '20' },
     'report-participants': { type: 'string', default: '3000' },
     runs: { type: 'string', default: '5' },
+    window: { type: 'string', default: '60' },
+    mode: { type: 'string', default: 'both' },
   },
 });
 const which = positionals[0] ?? 'all';
+if (!['all', 'join', 'attendance', 'bundles', 'stampede'].includes(which)) {
+  console.error(`unknown benchmark ${which}: use join, attendance, bundles or stampede`);
+  process.exit(2);
+}
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 
-console.log(
-  `floorpass bench — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
-);
+if (which !== 'stampede')
+  console.log(
+    `floorpass bench — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+  );
+
+if (which === 'stampede') {
+  // Not part of `all`: it is long (a minute per mode, more for the naive one) and has its own options.
+  await stampede({
+    participants: Number(values.participants === '200' ? '3000' : values.participants),
+    windowSeconds: Number(values.window),
+    mode: String(values.mode),
+  });
+}
 
 if (which === 'all' || which === 'join') {
   const options = { participants: Number(values.participants), concurrency: Number(values.concurrency) };

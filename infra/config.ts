@@ -17,6 +17,10 @@ export interface DeployConfig {
   stackName: string;
   /** The Region whose Chime media servers host the meetings (the control Region is the stack's Region). */
   chimeMediaRegion: string;
+  /** Replica meetings per room's primary meeting (MAX_REPLICAS): what the account's Chime quota allows. */
+  maxReplicas: number;
+  /** Chime calls per second per operation, paced by the shared limiter (CHIME_RATE_PER_SECOND); 0: off. */
+  chimeRatePerSecond: number;
   auth: CognitoAuth | OidcAuth;
   claims: { emailClaim: string; groupsClaim: string; organizerGroup: string };
   /** Browser origins allowed by CORS; none by default (server-to-server and native clients need none). */
@@ -96,6 +100,12 @@ const httpsUrl = z.string().refine((value) => {
   }
 }, 'must be an https URL');
 
+/** `-c key=N` arrives as a string from the command line, as a number from cdk.json or a test. */
+const wholeNumber = (min: number, max: number) => {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
+};
+
 const contextSchema = z
   .object({
     event: z.string({ error: 'is required: pass the programme file, e.g. -c event=events/hlc-2021.yaml' }),
@@ -104,6 +114,16 @@ const contextSchema = z
       .regex(/^[a-z][a-z0-9-]{0,15}$/, 'must be lower-case letters, digits and hyphens (1–16)')
       .optional(),
     chimeMediaRegion: z.enum(chimeMediaRegions).default('us-east-1'),
+    // Chime's default quota is 4 replica meetings per primary; Service Quotas raises it up to 40. More
+    // than the account allows makes CreateMeeting fail when a room overflows, so it is a deploy setting.
+    maxReplicas: wholeNumber(0, 40).default(4),
+    // The shared limiter (shared/adapters/dynamodb/rate-limiter.ts) paces each Chime operation at this many
+    // calls a second across every instance of this stack's functions. It must stay below the account's
+    // Chime rate quota for the control Region (10 calls a second per operation by default), or callers meet
+    // throttles again; raise it only after Service Quotas has raised that quota. The quota is per account
+    // and Region while the limiter counts per event table: two events deployed in one account and Region
+    // must share it (e.g. -c chimeRatePerSecond=4 each). 0 turns the limiter off (the adapter's retries only).
+    chimeRatePerSecond: wholeNumber(0, 1000).default(9),
     jwtIssuer: httpsUrl.optional(),
     jwtAudience: list.optional(),
     corsOrigins: list.pipe(z.array(origin)).default([]),
@@ -164,6 +184,8 @@ export function readDeployConfig(node: Node): DeployConfig {
     stage: c.stage,
     stackName: stackNameFor(eventId, c.stage),
     chimeMediaRegion: c.chimeMediaRegion,
+    maxReplicas: c.maxReplicas,
+    chimeRatePerSecond: c.chimeRatePerSecond,
     auth,
     claims: {
       emailClaim: c.emailClaim,

@@ -6,6 +6,7 @@
 import type { Server } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadProgrammeFile } from '#config/programme-file.ts';
+import { toHttpError } from '#http/error-mapper.ts';
 import { type ChimeEmulator, type ChimeEventEnvelope, startChimeEmulator } from './chime-emulator/server.ts';
 import { type AdjustableClock, createAdjustableClock, DEFAULT_LOCAL_CLOCK } from './clock.ts';
 import { type LambdaHandler, type LocalRoute, sendJson, startDevServer } from './dev-server.ts';
@@ -88,6 +89,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.chimeMaxAttendeesPerMeeting
         ? { maxAttendeesPerMeeting: options.chimeMaxAttendeesPerMeeting }
         : {}),
+      // The account's replica quota (AWS default 4; raised for a large event, up to 40).
+      ...(options.maxReplicas !== undefined ? { maxReplicasPerPrimary: options.maxReplicas } : {}),
       onEvent: (e) => {
         events.push(e);
         pipeline?.publish(e);
@@ -245,7 +248,8 @@ function localRoutes(ctx: {
       try {
         sendJson(res, 200, await provision({ roomId }));
       } catch (error) {
-        sendJson(res, 404, { error: { code: 'UNKNOWN_SESSION', message: (error as Error).message } });
+        const mapped = toHttpError(error);
+        sendJson(res, mapped.statusCode, mapped.body);
       }
     } else if (method === 'GET' && path === '/_local/dlq') {
       const dead = ctx.pipeline.deadLetters();

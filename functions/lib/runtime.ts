@@ -5,7 +5,6 @@ import { createAttendeeRepository } from '#adapters/dynamodb/attendee-repository
 import { createAuditLog } from '#adapters/dynamodb/audit-log.ts';
 import { createDocumentClient, type TableContext } from '#adapters/dynamodb/client.ts';
 import { createDelegationRepository } from '#adapters/dynamodb/delegation-repository.ts';
-import { createIssueLog } from '#adapters/dynamodb/issue-log.ts';
 import { createJoinContextReader } from '#adapters/dynamodb/join-context.ts';
 import { createLedgerRepository, createUnmatchedEventLog } from '#adapters/dynamodb/ledger-repository.ts';
 import { createMeetingDirectory, createMeetingRegistry } from '#adapters/dynamodb/meeting-registry.ts';
@@ -81,7 +80,6 @@ export const deps = {
   registry: createMeetingRegistry(table),
   attendees: createAttendeeRepository(table),
   audit: createAuditLog(table),
-  issueLog: createIssueLog(table),
   ledger: createLedgerRepository(table),
   unmatched: createUnmatchedEventLog(table),
   directory: createMeetingDirectory(table),

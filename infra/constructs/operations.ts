@@ -19,6 +19,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { tableSchema } from '#adapters/dynamodb/table-schema.ts';
 import type { MeetingEvents } from './meeting-events.ts';
+import type { RoomProvisioning } from './provisioning.ts';
 import type { ServiceFunction } from './service-function.ts';
 
 export interface OperationsProps {
@@ -28,6 +29,8 @@ export interface OperationsProps {
   functions: readonly ServiceFunction[];
   table: Table;
   meetingEvents: MeetingEvents;
+  /** Its function is also in `functions`, for its crash and throttle alarms. */
+  provisioning: RoomProvisioning;
 }
 
 const minute = Duration.minutes(1);
@@ -143,8 +146,10 @@ export class Operations extends Construct {
       evaluationPeriods: 5,
     });
 
-    props.meetingEvents.deadLetterAlarm.addAlarmAction(new SnsAction(this.alarmTopic));
-    this.alarms.push(props.meetingEvents.deadLetterAlarm);
+    for (const deadLetterAlarm of [props.meetingEvents.deadLetterAlarm, props.provisioning.deadLetterAlarm]) {
+      deadLetterAlarm.addAlarmAction(new SnsAction(this.alarmTopic));
+      this.alarms.push(deadLetterAlarm);
+    }
 
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
     const fnMetric = (
@@ -213,6 +218,30 @@ export class Operations extends Construct {
           props.meetingEvents.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: minute }),
         ],
         width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Room provisioning (doors-open schedules and first joins)',
+        left: [
+          props.provisioning.provisioner.lambda.metricInvocations({
+            period: minute,
+            statistic: 'Sum',
+            label: 'runs',
+          }),
+          props.provisioning.provisioner.lambda.metricErrors({
+            period: minute,
+            statistic: 'Sum',
+            label: 'failed runs',
+          }),
+        ],
+        right: [
+          props.provisioning.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: minute,
+            label: 'given up (dead letters)',
+          }),
+        ],
+        width: 12,
       }),
     );
   }

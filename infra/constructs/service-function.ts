@@ -243,6 +243,20 @@ export class ServiceFunction extends Construct {
     this.lambda.addEnvironment('CHIME_MEDIA_REGION', options.mediaRegion);
     return this;
   }
+
+  /**
+   * Lets this function ask `provisioner` to make a room's attendees ahead, and sets
+   * PROVISION_FUNCTION_NAME (provisioning-trigger.ts: InvokeCommand by function name, InvocationType
+   * Event). The grant is lambda:InvokeFunction on that one function: its unqualified ARN, which an invoke
+   * by name is checked against, and its $LATEST. `grantInvoke` would add `<arn>:*` (every version and
+   * alias), which nothing here invokes.
+   */
+  bindProvisioning(provisioner: ServiceFunction): this {
+    if (provisioner === this) throw new Error(`${this.node.path}: a function does not provision itself`);
+    provisioner.lambda.grantInvokeLatestVersion(this.role);
+    this.lambda.addEnvironment('PROVISION_FUNCTION_NAME', provisioner.lambda.functionName);
+    return this;
+  }
 }
 
 /** How cdk-nag prints an ARN built from pseudo parameters: `arn:<AWS::Partition>:chime::<AWS::AccountId>:...`. */

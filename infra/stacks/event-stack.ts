@@ -8,6 +8,7 @@ import { EventData } from '../constructs/data.ts';
 import { EventIdentity } from '../constructs/identity.ts';
 import { MeetingEvents } from '../constructs/meeting-events.ts';
 import { Operations } from '../constructs/operations.ts';
+import { RoomProvisioning } from '../constructs/provisioning.ts';
 import {
   type ChimeAction,
   ServiceFunction,
@@ -18,6 +19,8 @@ import {
 interface HttpFunctionSpec extends Omit<ServiceFunctionProps, 'entry' | 'environment'> {
   table: TableAccess;
   chime?: readonly ChimeAction[];
+  /** The function may create a room's meeting, and then asks the provision function to run for it. */
+  triggersProvisioning?: true;
 }
 
 /**
@@ -35,11 +38,16 @@ const httpFunctions: Record<FunctionName, HttpFunctionSpec> = {
     description: 'POST /sessions/{sessionId}/join: Chime credentials for one room',
     // Chime calls retry within CHIME_RETRY_BUDGET_MS each; a join may make three of them.
     timeout: Duration.seconds(28),
-    // Room registry and attendee records (Get/Put/Update), audit records (Put).
-    table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
-    // ensure-room-meeting and issue-join-credentials. BatchCreateAttendee joins this list with the
-    // batching issue, when the code calls it.
+    // The join context (participant, room slot, attendee: BatchGet); room registry and attendee records
+    // (Get/Put/Update); the audit record (Put); the shared Chime rate limiter's counters (Update); once
+    // per instance, the email → participant id index (Query on byType, projected to id and email only —
+    // the function can already read any participant item by key, so no new data becomes reachable).
+    table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query'], indexes: ['byType'] },
+    // ensure-room-meeting (primary and, on demand, replica meetings: CreateMeeting with PrimaryMeetingId)
+    // and issue-join-credentials. Batches are made by the provision function only.
     chime: ['GetMeeting', 'CreateMeeting', 'CreateAttendee', 'UpdateAttendeeCapabilities', 'DeleteAttendee'],
+    // ensure-room-meeting → provisioning-trigger: InvokeFunction (Event) on the provision function.
+    triggersProvisioning: true,
   },
   delegations: {
     description: 'Delegations and in-person seats (organizers)',
@@ -78,12 +86,17 @@ const httpFunctions: Record<FunctionName, HttpFunctionSpec> = {
 
 export interface EventStackProps extends StackProps {
   config: DeployConfig;
+  /**
+   * The instant the programme's doors-open instants are compared with: rooms whose doors open after it
+   * get a provisioning schedule. Default: now (synthesis time); tests pin it.
+   */
+  synthesizedAt?: Date;
 }
 
 /**
- * One event's whole backend: table, seeding, functions, HTTP API with its identity provider, meeting
- * events and operations. Nothing in it has a hard-coded physical name, so two events (or two stages of
- * one) deploy side by side.
+ * One event's whole backend: table, seeding, functions, HTTP API with its identity provider, room
+ * provisioning with its doors-open schedules, meeting events and operations. Nothing in it has a
+ * hard-coded physical name, so two events (or two stages of one) deploy side by side.
  */
 export class EventStack extends Stack {
   readonly data: EventData;
@@ -91,6 +104,8 @@ export class EventStack extends Stack {
   readonly identity: EventIdentity;
   readonly functions: Readonly<Record<FunctionName, ServiceFunction>>;
   readonly seedFunction: ServiceFunction;
+  readonly provisioner: ServiceFunction;
+  readonly provisioning: RoomProvisioning;
   readonly meetingEvents: MeetingEvents;
   readonly recorder: ServiceFunction;
   readonly operations: Operations;
@@ -116,19 +131,62 @@ export class EventStack extends Stack {
     this.data = new EventData(this, 'Data');
     const { table } = this.data;
 
+    // For every function that builds functions/lib/runtime.ts (all but the seed function).
     const environment = {
       EVENT_ID: event.id,
       EMAIL_CLAIM: config.claims.emailClaim,
       GROUPS_CLAIM: config.claims.groupsClaim,
       ORGANIZER_GROUP: config.claims.organizerGroup,
       CHIME_RETRY_BUDGET_MS: '8000',
+      // -c maxReplicas: replica meetings per room that the account's Chime quota allows (default 4).
+      MAX_REPLICAS: String(config.maxReplicas),
+      // -c chimeRatePerSecond: the shared limiter's pace per Chime operation, below the account's Chime
+      // rate quota (10 calls a second per operation by default); raise it after a quota increase only.
+      CHIME_RATE_PER_SECOND: String(config.chimeRatePerSecond),
     };
+
+    // Makes a room's attendees ahead (functions/provision-room.ts → use-cases/provision-room.ts).
+    // Table: the programme, the room's slot and the fallback read of a lost attendee race (Get); the
+    // participants' delegations (BatchGet); every participant (Query byType) and the room's attendees
+    // (Query byGroup); slot claims and publication, meeting directory entries, attendees (transactions of
+    // conditional Puts: IAM checks each as PutItem, no ConditionCheck item is used) and the audit record
+    // (Put); verification, retirement, replicas, counts, the run's state and the shared Chime rate
+    // limiter's counters (Update).
+    // Chime: ensure-room-meeting (GetMeeting; CreateMeeting for the primary and, with PrimaryMeetingId, the
+    // replicas), batches of up to 100 attendees (BatchCreateAttendee) and the attendees that lost a race
+    // to an on-demand join (DeleteAttendee).
+    this.provisioner = new ServiceFunction(this, 'ProvisionRoom', {
+      entry: 'provision-room',
+      description:
+        'Makes the Chime attendees of a room ahead of the stampede (asynchronous: doors-open schedule, first join)',
+      // ~5,000 participants are 50 batches of 100, under 10 s at 9 calls a second, plus replicas, stores
+      // and deletions of lost races, each paced by the limiter alongside the joins. Five minutes leaves
+      // room for all of it, and is no longer than RUN_STALE_MS (provision-room.ts): a run the timeout
+      // killed is taken as dead by the retry that follows it.
+      timeout: Duration.minutes(5),
+      environment,
+    })
+      .bindTable(table, {
+        actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+        indexes: ['byGroup', 'byType'],
+      })
+      .bindChime(['GetMeeting', 'CreateMeeting', 'BatchCreateAttendee', 'DeleteAttendee'], {
+        mediaRegion: config.chimeMediaRegion,
+      });
+    this.provisioning = new RoomProvisioning(this, 'Provisioning', {
+      provisioner: this.provisioner,
+      eventId: event.id,
+      sessions: config.programme.sessions,
+      now: props.synthesizedAt ?? new Date(),
+    });
+
     const functions = {} as Record<FunctionName, ServiceFunction>;
     for (const name of functionNames) {
-      const { table: access, chime, ...spec } = httpFunctions[name];
+      const { table: access, chime, triggersProvisioning, ...spec } = httpFunctions[name];
       const fn = new ServiceFunction(this, pascal(name), { entry: name, environment, ...spec });
       fn.bindTable(table, access);
       if (chime) fn.bindChime(chime, { mediaRegion: config.chimeMediaRegion });
+      if (triggersProvisioning) fn.bindProvisioning(this.provisioner);
       NagSuppressions.addResourceSuppressions(fn.lambda, [
         {
           id: 'Serverless-LambdaDLQ',
@@ -200,9 +258,10 @@ export class EventStack extends Stack {
       label: config.stage ? `${event.id} (${config.stage})` : event.id,
       httpApi: this.api.httpApi,
       // The seed function is left out: its failures fail the deployment, where IT staff see them.
-      functions: [...Object.values(functions), this.recorder],
+      functions: [...Object.values(functions), this.recorder, this.provisioner],
       table,
       meetingEvents: this.meetingEvents,
+      provisioning: this.provisioning,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
@@ -218,6 +277,10 @@ export class EventStack extends Stack {
       description: 'Subscribe the on-call address or pager to this topic',
     });
     new CfnOutput(this, 'MeetingEventsQueueUrl', { value: this.meetingEvents.queue.queueUrl });
+    new CfnOutput(this, 'ProvisioningDeadLetterQueueUrl', {
+      value: this.provisioning.deadLetterQueue.queueUrl,
+      description: 'Provisioning runs given up on, one message per room',
+    });
   }
 }
 

@@ -101,8 +101,11 @@ export interface MeetingRegistry {
   claim(roomId: string, generation: number, now: Date, staleBefore: Date): Promise<boolean>;
   /** Stores the meeting created for the claimed generation. */
   publish(roomMeeting: RoomMeeting): Promise<void>;
-  /** Marks the meeting verified alive at `now` (cheap, unconditional). */
-  markVerified(roomId: string, meetingId: string, now: Date): Promise<void>;
+  /**
+   * Takes the turn to check that the meeting is still alive: moves `verifiedAt` from the value the
+   * caller saw to `now`. True for one caller; the others keep using the meeting meanwhile.
+   */
+  claimVerification(roomId: string, meetingId: string, seenVerifiedAt: string, now: Date): Promise<boolean>;
   /**
    * Retires a meeting that the provider no longer knows, opening the next generation. Only the first
    * caller for that meeting wins; others see the slot as it then is.
@@ -149,8 +152,6 @@ export interface StoredAttendee {
   attendee: ChimeAttendee;
   capabilities: AttendeeCapabilities;
   createdAt: string;
-  /** When its credentials were first handed to the participant (provisioned attendees wait for a join). */
-  issuedAt?: string;
 }
 
 export interface AttendeeRepository {
@@ -194,6 +195,11 @@ export interface AuditLog {
   append(record: AuditRecord): Promise<void>;
   /** The newest first. */
   recent(limit: number): Promise<AuditRecord[]>;
+  /**
+   * Who was handed credentials for a room (an allowed join is on record): attendees made ahead and
+   * never asked for are not "issued".
+   */
+  issuedIn(sessionId: string, participantId?: string): Promise<string[]>;
   /** Newest first, filtered, paginated. */
   query(query: AuditQuery): Promise<AuditPage>;
 }
@@ -241,12 +247,4 @@ export interface AuditQuery {
 export interface AuditPage {
   items: AuditRecord[];
   nextCursor: string | null;
-}
-
-/**
- * An allowed join's one write: its audit record and, the first time, the mark that the attendee's
- * credentials were handed out — together, in one request.
- */
-export interface IssueLog {
-  recordIssued(record: AuditRecord, firstIssue?: { participantId: string; roomId: string }): Promise<void>;
 }

@@ -42,14 +42,14 @@ const intervalView = (s: Stay) => ({
 });
 
 async function foldRoom(deps: ReportDeps, session: Session, asOf: number): Promise<PresenceRow[]> {
-  const [events, issued] = await Promise.all([
+  const [events, issuedTo] = await Promise.all([
     deps.ledger.forRoom(session.id),
-    deps.attendees.listForRoom(session.id),
+    deps.audit.issuedIn(session.id),
   ]);
   return foldAttendance({
     events,
     roomEnd: Date.parse(session.end),
-    issuedTo: issued.filter((a) => a.issuedAt).map((a) => a.participantId),
+    issuedTo,
     asOf,
   });
 }
@@ -263,10 +263,9 @@ export async function rollCall(
 export async function myAttendance(deps: ReportDeps, identity: Identity) {
   const participant = await deps.participants.findByEmail(identity.email);
   if (!participant) throw notRegistered();
-  const [programme, events, issued] = await Promise.all([
+  const [programme, events] = await Promise.all([
     deps.programme.get(),
     deps.ledger.forParticipant(participant.id),
-    deps.attendees.listForParticipant(participant.id),
   ]);
   const asOf = deps.clock.now().getTime();
   const sessions = programme?.sessions ?? [];
@@ -275,11 +274,12 @@ export async function myAttendance(deps: ReportDeps, identity: Identity) {
   const meetingEvents = (
     await Promise.all(visited.map((room) => deps.ledger.meetingEventsOfRoom(room)))
   ).flat();
-  const rooms = sessions.map((session) => {
+  const issued = await Promise.all(sessions.map((s) => deps.audit.issuedIn(s.id, participant.id)));
+  const rooms = sessions.map((session, i) => {
     const rows = foldAttendance({
       events: [...events, ...meetingEvents].filter((e) => e.roomId === session.id),
       roomEnd: Date.parse(session.end),
-      issuedTo: issued.filter((a) => a.roomId === session.id && a.issuedAt).map((a) => a.participantId),
+      issuedTo: issued[i] ?? [],
       asOf,
     });
     return {

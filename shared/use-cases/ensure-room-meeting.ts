@@ -43,11 +43,14 @@ export async function ensureRoomMeeting(deps: EnsureRoomMeetingDeps, roomId: str
       // Trusted for a short while after it was last seen alive (a clock that moved back trusts nothing).
       const age = now.getTime() - Date.parse(roomMeeting.verifiedAt);
       if (age >= 0 && age < VERIFY_AFTER_MS) return roomMeeting;
-      const alive = await deps.meetings.getMeeting(roomMeeting.meetingId);
-      if (alive) {
-        await deps.registry.markVerified(roomId, roomMeeting.meetingId, now);
-        return { ...roomMeeting, verifiedAt: now.toISOString() };
+      // One caller checks with Chime; everyone else goes on with the meeting meanwhile (no herd).
+      if (
+        !(await deps.registry.claimVerification(roomId, roomMeeting.meetingId, roomMeeting.verifiedAt, now))
+      ) {
+        return roomMeeting;
       }
+      if (await deps.meetings.getMeeting(roomMeeting.meetingId))
+        return { ...roomMeeting, verifiedAt: now.toISOString() };
       await deps.registry.retire(roomId, roomMeeting.meetingId);
       continue;
     }

@@ -27,7 +27,6 @@ import type {
   AttendeeRepository,
   AuditLog,
   DelegationRepository,
-  IssueLog,
   JoinContextReader,
   ParticipantRepository,
   ProgrammeRepository,
@@ -52,7 +51,6 @@ export interface IssueJoinCredentialsDeps extends EnsureRoomMeetingDeps {
   meetings: MeetingProvider;
   joinContext: JoinContextReader;
   audit: AuditLog;
-  issueLog: IssueLog;
   ids: IdGenerator;
   /** Replica meetings the account allows per primary (Chime's default quota is 4; up to 40). */
   maxReplicas: number;
@@ -118,18 +116,10 @@ export async function issueJoinCredentials(
       fastPath(context?.slot, context?.attendee ?? null, decision.capabilities, now) ??
       (await slowPath(deps, participant, session, decision.capabilities, speaker));
     const { roomMeeting, stored, meeting } = placed;
-    // The join's one write: the decision, and the first time the attendee's credentials leave us.
-    const issuedAt = deps.clock.now();
-    await deps.issueLog.recordIssued(
-      {
-        id: deps.ids.auditId(issuedAt),
-        at: issuedAt.toISOString(),
-        ...entry('allowed', undefined, {
-          meetingId: stored.meetingId,
-          attendeeId: stored.attendee.AttendeeId,
-        }),
-      },
-      stored.issuedAt ? undefined : { participantId: participant.id, roomId: session.id },
+    // The join's one write: the decision, which is also the record that credentials were handed out.
+    await recordAudit(
+      deps,
+      entry('allowed', undefined, { meetingId: stored.meetingId, attendeeId: stored.attendee.AttendeeId }),
     );
     return {
       session: {

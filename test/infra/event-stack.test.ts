@@ -12,7 +12,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableSchema } from '#adapters/dynamodb/table-schema.ts';
-import { ProgrammeError } from '#domain/programme.ts';
+import { joinWindowOf, ProgrammeError } from '#domain/programme.ts';
 import { routeKey, routes } from '#http/routes.ts';
 import { ConfigError, readDeployConfig } from '../../infra/config.ts';
 import type { EventStack } from '../../infra/stacks/event-stack.ts';
@@ -28,6 +28,8 @@ interface Statement {
 
 const sample = `${projectRoot}events/hlc-2021.yaml`;
 const small = `${projectRoot}test/fixtures/small-event.yaml`;
+/** The small event in 2031: its doors open after any synthesis. */
+const future = `${projectRoot}test/fixtures/future-event.yaml`;
 
 /** An ARN built with Fn::Join/Ref/GetAtt, as text: `arn:<AWS::Partition>:chime::<AWS::AccountId>:…`. */
 function arnText(value: unknown): string {
@@ -40,6 +42,25 @@ function arnText(value: unknown): string {
 }
 
 const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** Every statement of every identity policy, by the logical id of the role it is attached to. */
+function statementsByRoleOf(resources: Resources): Map<string, Statement[]> {
+  const byRole = new Map<string, Statement[]>();
+  for (const resource of Object.values(resources)) {
+    if (resource.Type !== 'AWS::IAM::Policy') continue;
+    const props = resource.Properties as {
+      Roles: { Ref: string }[];
+      PolicyDocument: { Statement: Statement[] };
+    };
+    for (const role of props.Roles) {
+      byRole.set(role.Ref, [...(byRole.get(role.Ref) ?? []), ...props.PolicyDocument.Statement]);
+    }
+  }
+  return byRole;
+}
+
+const variablesOf = (resource: Resources[string] | undefined) =>
+  (resource?.Properties?.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables ?? {};
 
 describe('Stack: EventStack', () => {
   let stack: EventStack;
@@ -66,20 +87,7 @@ describe('Stack: EventStack', () => {
     // Act
     template = Template.fromStack(stack);
     resources = template.toJSON().Resources as Resources;
-    statementsByRole = new Map();
-    for (const resource of Object.values(resources)) {
-      if (resource.Type !== 'AWS::IAM::Policy') continue;
-      const props = resource.Properties as {
-        Roles: { Ref: string }[];
-        PolicyDocument: { Statement: Statement[] };
-      };
-      for (const role of props.Roles) {
-        statementsByRole.set(role.Ref, [
-          ...(statementsByRole.get(role.Ref) ?? []),
-          ...props.PolicyDocument.Statement,
-        ]);
-      }
-    }
+    statementsByRole = statementsByRoleOf(resources);
   });
 
   it('is named after the event and carries its tag', () => {
@@ -258,7 +266,7 @@ describe('Stack: EventStack', () => {
     // Prepare
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     // Assess
-    expect(functions).toHaveLength(Object.keys(stack.functions).length + 2); // + seed and recorder
+    expect(functions).toHaveLength(Object.keys(stack.functions).length + 3); // + seed, recorder, provisioner
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -325,7 +333,7 @@ describe('Stack: EventStack', () => {
     const expected = {
       'get-me': { dynamodb: ['GetItem', 'BatchGetItem'], chime: [] },
       'join-session': {
-        dynamodb: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
+        dynamodb: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query'],
         chime: [
           'GetMeeting',
           'CreateMeeting',
@@ -359,6 +367,131 @@ describe('Stack: EventStack', () => {
     const recorder = grantsOf(stack.recorder);
     expect(recorder.dynamodb).toEqual(prefixed('dynamodb', ['GetItem', 'PutItem']));
     expect(recorder.chime).toEqual([]);
+    const provisioner = grantsOf(stack.provisioner);
+    expect(provisioner.dynamodb).toEqual(
+      prefixed('dynamodb', ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem']),
+    );
+    expect(provisioner.chime).toEqual(
+      prefixed('chime', ['GetMeeting', 'CreateMeeting', 'BatchCreateAttendee', 'DeleteAttendee']),
+    );
+  });
+
+  it('grants the provision function BatchCreateAttendee on this account’s meeting ARNs, never on "*"', () => {
+    // Prepare
+    const batch = grantsOf(stack.provisioner).statements.filter((s) =>
+      asList(s.Action).includes('chime:BatchCreateAttendee'),
+    );
+    // Assess
+    expect(batch).toHaveLength(1);
+    expect(asList(batch[0]!.Resource).map(arnText).sort()).toEqual([
+      'arn:<AWS::Partition>:chime::<AWS::AccountId>:meeting/*',
+      'arn:<AWS::Partition>:chime:<AWS::Region>:<AWS::AccountId>:meeting/*',
+    ]);
+    for (const fn of Object.values(stack.functions)) {
+      expect(grantsOf(fn).chime).not.toContain('chime:BatchCreateAttendee');
+    }
+  });
+
+  it('lets join-session, and no other function, invoke the provision function, and nothing else', () => {
+    // Prepare
+    const provisionArn = `<${logicalId(stack.provisioner.lambda)}.Arn>`;
+    const invokeGrants = (fn: Parameters<typeof grantsOf>[0]) =>
+      grantsOf(fn)
+        .statements.filter((s) => asList(s.Action).some((a) => a.startsWith('lambda:')))
+        .map((s) => ({ actions: asList(s.Action), resources: asList(s.Resource).map(arnText).sort() }));
+    const others = [
+      ...Object.entries(stack.functions).filter(([name]) => name !== 'join-session'),
+      ['seed-event', stack.seedFunction],
+      ['record-meeting-events', stack.recorder],
+      ['provision-room', stack.provisioner],
+    ] as const;
+    // Assess
+    expect(invokeGrants(stack.functions['join-session'])).toEqual([
+      { actions: ['lambda:InvokeFunction'], resources: [provisionArn, `${provisionArn}:$LATEST`] },
+    ]);
+    expect(variablesOf(resources[logicalId(stack.functions['join-session'].lambda)])).toMatchObject({
+      PROVISION_FUNCTION_NAME: { Ref: logicalId(stack.provisioner.lambda) },
+    });
+    for (const [name, fn] of others) {
+      expect(invokeGrants(fn), name).toEqual([]);
+      expect(variablesOf(resources[logicalId(fn.lambda)]), name).not.toHaveProperty(
+        'PROVISION_FUNCTION_NAME',
+      );
+    }
+  });
+
+  it('gives every function that builds the runtime the replica quota and the Chime pace, 4 and 9 by default', () => {
+    // Prepare
+    const runtimeFunctions = [...Object.values(stack.functions), stack.recorder, stack.provisioner];
+    // Assess
+    for (const fn of runtimeFunctions) {
+      expect(variablesOf(resources[logicalId(fn.lambda)]), fn.node.id).toMatchObject({
+        MAX_REPLICAS: '4',
+        CHIME_RATE_PER_SECOND: '9',
+      });
+    }
+  });
+
+  it('takes the replica quota and the Chime pace from -c maxReplicas and -c chimeRatePerSecond, within bounds', () => {
+    // Act
+    const raised = synthesizeEventStack({ event: small, maxReplicas: '12', chimeRatePerSecond: '18' });
+    const raisedResources = Template.fromStack(raised).toJSON().Resources as Resources;
+    const read = (context: Record<string, unknown>) => () =>
+      readDeployConfig(appWith({ event: small, ...context }).node);
+    // Assess
+    for (const fn of [...Object.values(raised.functions), raised.recorder, raised.provisioner]) {
+      const variables = variablesOf(
+        raisedResources[raised.getLogicalId(fn.lambda.node.defaultChild as CfnElement)],
+      );
+      expect(variables, fn.node.id).toMatchObject({ MAX_REPLICAS: '12', CHIME_RATE_PER_SECOND: '18' });
+    }
+    expect(read({ maxReplicas: 0 })().maxReplicas).toBe(0);
+    expect(read({ maxReplicas: '40' })().maxReplicas).toBe(40);
+    for (const bad of ['41', '-1', '2.5', 'four']) {
+      expect(read({ maxReplicas: bad }), bad).toThrow(ConfigError);
+      expect(read({ maxReplicas: bad }), bad).toThrow(/-c maxReplicas: must be a whole number from 0 to 40/);
+    }
+    expect(read({ chimeRatePerSecond: 'fast' })).toThrow(/-c chimeRatePerSecond: /);
+  });
+
+  it('provisions asynchronously: 5-minute runs, two retries within an hour, then an alarmed dead-letter queue', () => {
+    // Prepare
+    const provisioner = resources[logicalId(stack.provisioner.lambda)];
+    const dlqId = logicalId(stack.provisioning.deadLetterQueue);
+    // Assess
+    expect(provisioner?.Properties).toMatchObject({ Timeout: 300 });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(stack.provisioner.lambda) },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlqId, 'Arn'] } } },
+    });
+    expect(resources[dlqId]?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    expect(grantsOf(stack.provisioner).statements).toContainEqual(
+      expect.objectContaining({
+        Action: expect.arrayContaining(['sqs:SendMessage']),
+        Resource: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+      }),
+    );
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: logicalId(stack.operations.alarmTopic) }],
+    });
+  });
+
+  it('schedules no room of a past event: the sample’s doors all opened in 2021', () => {
+    // Assess
+    template.resourceCountIs('AWS::Scheduler::Schedule', 0);
+    expect(stack.provisioning.schedulerRole).toBeUndefined();
+    expect([...stack.provisioning.unscheduledRooms].sort()).toEqual(
+      readDeployConfig(appWith({ event: sample }).node)
+        .programme.sessions.map((s) => s.id)
+        .sort(),
+    );
   });
 
   it('grants indexes by name, only to the functions that query them', () => {
@@ -372,11 +505,13 @@ describe('Stack: EventStack', () => {
         .sort();
     // Assess
     expect(indexResources(stack.functions['get-me'])).toEqual([]);
-    expect(indexResources(stack.functions['join-session'])).toEqual([]);
+    // The email → participant id index, loaded once per instance.
+    expect(indexResources(stack.functions['join-session'])).toEqual(['byType']);
     expect(indexResources(stack.functions.delegations)).toEqual(['byGroup']);
     expect(indexResources(stack.functions.participants)).toEqual(['byGroup', 'byType']);
     expect(indexResources(stack.functions.attendance)).toEqual(['byGroup', 'byType']);
     expect(indexResources(stack.recorder)).toEqual([]);
+    expect(indexResources(stack.provisioner)).toEqual(['byGroup', 'byType']);
   });
 
   it('seeds the validated programme through a custom resource served by the seed function', () => {
@@ -403,7 +538,7 @@ describe('Stack: EventStack', () => {
         : (p.Metrics ?? []).flatMap((m) => m.MetricStat?.Metric.MetricName ?? []);
     });
     // Assess
-    const watched = Object.keys(stack.functions).length + 1; // + the recorder
+    const watched = Object.keys(stack.functions).length + 2; // + the recorder and the provisioner
     expect(metricNames.filter((m) => m === 'Errors')).toHaveLength(watched);
     expect(metricNames.filter((m) => m === 'Throttles')).toHaveLength(watched);
     expect(metricNames).toEqual(
@@ -415,13 +550,22 @@ describe('Stack: EventStack', () => {
         'ApproximateAgeOfOldestMessage',
       ]),
     );
+    // Meeting events and provisioning each have a dead-letter queue.
+    expect(metricNames.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
     for (const alarm of alarms) expect(alarm.Properties?.AlarmActions).toHaveLength(1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
-  it('outputs the API URL, user pool and client ids, table name and dashboard URL', () => {
+  it('outputs the API URL, user pool and client ids, table name, dashboard URL and provisioning DLQ URL', () => {
     // Assess
-    for (const output of ['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName', 'DashboardUrl']) {
+    for (const output of [
+      'ApiUrl',
+      'UserPoolId',
+      'UserPoolClientId',
+      'TableName',
+      'DashboardUrl',
+      'ProvisioningDeadLetterQueueUrl',
+    ]) {
       template.hasOutput(output, {});
     }
   });
@@ -527,5 +671,103 @@ describe('Stack: EventStack', () => {
     expect(failure?.stderr).toMatch(/event\.id: /);
     expect(failure?.stderr).toMatch(/event\.timeZone: /);
     expect(failure?.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe('Stack: EventStack of an event still to come', () => {
+  let stack: EventStack;
+  let resources: Resources;
+  // L2 constructs by their resource, L1 ones (the schedules) as they are.
+  const logicalId = (construct: IConstruct) =>
+    stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
+  const schedulesOf = (r: Resources) => Object.values(r).filter((x) => x.Type === 'AWS::Scheduler::Schedule');
+
+  beforeAll(() => {
+    // Prepare
+    stack = synthesizeEventStack({ event: future });
+    // Act
+    resources = Template.fromStack(stack).toJSON().Resources as Resources;
+  });
+
+  it('gives each room a one-time schedule at its doors-open instant, in UTC, that provisions that room', () => {
+    // Prepare
+    const { sessions } = readDeployConfig(appWith({ event: future }).node).programme;
+    const roleId = logicalId(stack.provisioning.schedulerRole!);
+    const dlqId = logicalId(stack.provisioning.deadLetterQueue);
+    // Assess
+    expect(schedulesOf(resources)).toHaveLength(sessions.length);
+    expect(stack.provisioning.unscheduledRooms).toEqual([]);
+    for (const session of sessions) {
+      // e.g. plenary: 10:00 Vienna (UTC+1) less 30 minutes = 08:30 UTC.
+      const opensAt = joinWindowOf(session).opensAt.toISOString().slice(0, 19);
+      const schedule = resources[logicalId(stack.provisioning.schedules.get(session.id)!)];
+      expect(schedule?.Properties, session.id).toEqual({
+        Description: expect.stringContaining(session.id),
+        ScheduleExpression: `at(${opensAt})`,
+        ScheduleExpressionTimezone: 'UTC',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
+        Target: {
+          Arn: { 'Fn::GetAtt': [logicalId(stack.provisioner.lambda), 'Arn'] },
+          RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
+          Input: JSON.stringify({ roomId: session.id }),
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 3600 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
+        },
+      });
+    }
+    expect(schedulesOf(resources).map((s) => s.Properties?.ScheduleExpression)).toEqual(
+      expect.arrayContaining(['at(2031-03-10T08:30:00)', 'at(2031-03-10T12:45:00)']),
+    );
+  });
+
+  it('lets the schedules’ role, assumed by this account’s Scheduler only, invoke the provision function and nothing else', () => {
+    // Prepare
+    const role = resources[logicalId(stack.provisioning.schedulerRole!)];
+    const statements = statementsByRoleOf(resources).get(logicalId(stack.provisioning.schedulerRole!)) ?? [];
+    const provisionArn = `<${logicalId(stack.provisioner.lambda)}.Arn>`;
+    // Assess
+    expect(role?.Properties?.AssumeRolePolicyDocument).toMatchObject({
+      Statement: [
+        {
+          Action: 'sts:AssumeRole',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: {
+            StringEquals: {
+              'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+              'aws:SourceArn': expect.anything(),
+            },
+          },
+        },
+      ],
+    });
+    expect(
+      statements.map((s) => ({
+        actions: asList(s.Action),
+        resources: asList(s.Resource).map(arnText).sort(),
+      })),
+    ).toEqual([
+      { actions: ['lambda:InvokeFunction'], resources: [provisionArn, `${provisionArn}:$LATEST`] },
+      {
+        actions: ['sqs:SendMessage'],
+        resources: [`<${logicalId(stack.provisioning.deadLetterQueue)}.Arn>`],
+      },
+    ]);
+  });
+
+  it('schedules no room whose doors opened before synthesis, and keeps the others', () => {
+    // Prepare: synthesized at noon in Vienna, between the plenary's doors (09:30) and the closed session's (13:45).
+    const synthesizedAt = new Date('2031-03-10T12:00:00+01:00');
+    // Act
+    const midday = synthesizeEventStack({ event: future }, { synthesizedAt });
+    const middayResources = Template.fromStack(midday).toJSON().Resources as Resources;
+    // Assess
+    expect(midday.provisioning.unscheduledRooms).toEqual(['plenary']);
+    expect([...midday.provisioning.schedules.keys()]).toEqual(['member-states']);
+    expect(
+      schedulesOf(middayResources).map(
+        (s) => (s.Properties?.Target as { Input?: string } | undefined)?.Input,
+      ),
+    ).toEqual([JSON.stringify({ roomId: 'member-states' })]);
   });
 });

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { readDeployConfig } from '../../infra/config.ts';
-import { EventStack } from '../../infra/stacks/event-stack.ts';
+import { EventStack, type EventStackProps } from '../../infra/stacks/event-stack.ts';
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -16,8 +16,11 @@ export function appWith(context: Record<string, unknown>): App {
   return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context } });
 }
 
-export function synthesizeEventStack(context: Record<string, unknown>): EventStack {
+export function synthesizeEventStack(
+  context: Record<string, unknown>,
+  props: Omit<EventStackProps, 'config'> = {},
+): EventStack {
   const app = appWith(context);
   const config = readDeployConfig(app.node);
-  return new EventStack(app, config.stackName, { config });
+  return new EventStack(app, config.stackName, { ...props, config });
 }

@@ -18,7 +18,8 @@ beforeAll(async () => {
   };
   process.stdout.write = capture as typeof process.stdout.write;
   process.stderr.write = capture as typeof process.stderr.write;
-  stack = await startTestStack();
+  // On-demand attendees, so that the throttled CreateAttendee calls below are made (and logged).
+  stack = await startTestStack({ provisioning: false });
   api = apiClient(stack);
 });
 afterAll(async () => {

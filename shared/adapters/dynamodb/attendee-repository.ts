@@ -21,7 +21,6 @@ export const attendeeFromItem = (item: Record<string, unknown>): StoredAttendee 
   attendee: item.attendee as ChimeAttendee,
   capabilities: item.capabilities as AttendeeCapabilities,
   createdAt: item.createdAt as string,
-  ...(item.issuedAt ? { issuedAt: item.issuedAt as string } : {}),
 });
 
 /**

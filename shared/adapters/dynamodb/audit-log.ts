@@ -2,16 +2,32 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditLog, AuditRecord } from '#ports/repositories.ts';
 import type { TableContext } from './client.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
-import { decodeCursor, encodeCursor } from './query.ts';
+import { decodeCursor, encodeCursor, queryAll } from './query.ts';
 
-const toRecord = ({ pk, sk, gsi2pk, gsi2sk, type, version, ...record }: Record<string, unknown>) =>
-  record as unknown as AuditRecord;
+const toRecord = ({
+  pk,
+  sk,
+  gsi1pk,
+  gsi1sk,
+  gsi2pk,
+  gsi2sk,
+  type,
+  version,
+  ...record
+}: Record<string, unknown>) => record as unknown as AuditRecord;
 
 /** Insert-only: a record is written once (conditional on its key being new) and never updated. */
-export const auditItem = (record: AuditRecord) => ({
+const auditItem = (record: AuditRecord) => ({
   ...keys.audit(record.at, record.id),
   ...keys.allAudit(),
   gsi2sk: `${record.at}#${record.id}`,
+  // An allowed join is also the record that credentials were handed out (issuedIn reads it).
+  ...(record.action === 'session.join' &&
+  record.outcome === 'allowed' &&
+  record.sessionId &&
+  record.participantId
+    ? { ...keys.issuedInRoom(record.sessionId), gsi1sk: record.participantId }
+    : {}),
   type: 'audit',
   version: ITEM_VERSION,
   ...record,
@@ -83,6 +99,18 @@ export function createAuditLog(ctx: TableContext): AuditLog {
       } while (start);
       const full = items.length >= q.limit;
       return { items: items.map(toRecord), nextCursor: full ? encodeCursor(start) : null };
+    },
+    async issuedIn(sessionId, participantId) {
+      const items = await queryAll(ctx, {
+        IndexName: 'byGroup',
+        KeyConditionExpression: participantId ? 'gsi1pk = :pk AND gsi1sk = :p' : 'gsi1pk = :pk',
+        ExpressionAttributeValues: {
+          ':pk': keys.issuedInRoom(sessionId).gsi1pk,
+          ...(participantId ? { ':p': participantId } : {}),
+        },
+        ProjectionExpression: 'participantId',
+      });
+      return [...new Set(items.map((i) => i.participantId as string))];
     },
     async recent(limit) {
       const out = await ctx.doc.send(

@@ -23,6 +23,8 @@ export const keys = {
   unmatched: (contentKey: string) => ({ pk: 'UNMATCHED', sk: contentKey }),
   audit: (at: string, id: string) => ({ pk: `AUDIT#${at.slice(0, 10)}`, sk: `${at}#${id}` }),
   allAudit: () => ({ gsi2pk: 'AUDIT' }),
+  /** Allowed joins of a room, by participant: who was handed credentials. */
+  issuedInRoom: (sessionId: string) => ({ gsi1pk: `ISSUED#${sessionId}` }),
   rateWindow: (operation: string, second: number) => ({ pk: `RATE#${operation}`, sk: String(second) }),
 } as const;
 

@@ -96,19 +96,25 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
         }),
       );
     },
-    async markVerified(roomId, meetingId, now) {
+    async claimVerification(roomId, meetingId, seenVerifiedAt, now) {
       try {
         await ctx.doc.send(
           new UpdateCommand({
             TableName: ctx.tableName,
             Key: keys.roomMeeting(roomId),
             UpdateExpression: 'SET verifiedAt = :now',
-            ConditionExpression: 'meetingId = :m',
-            ExpressionAttributeValues: { ':now': now.toISOString(), ':m': meetingId },
+            ConditionExpression: 'meetingId = :m AND verifiedAt = :seen',
+            ExpressionAttributeValues: {
+              ':now': now.toISOString(),
+              ':m': meetingId,
+              ':seen': seenVerifiedAt,
+            },
           }),
         );
+        return true;
       } catch (error) {
         ignoreLostRace(error);
+        return false;
       }
     },
     async retire(roomId, meetingId) {

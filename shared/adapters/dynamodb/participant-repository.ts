@@ -53,6 +53,16 @@ export function createParticipantRepository(ctx: TableContext): ParticipantRepos
   // so a warm function skips the email-link read on every join after the first.
   const idByEmail = new Map<string, string>();
 
+  let emailIndexLoaded = false;
+  const listAll = async (): Promise<Participant[]> => {
+    const items = await queryAll(ctx, {
+      IndexName: 'byType',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.allParticipants().gsi2pk },
+    });
+    return items.map(participantFromItem);
+  };
+
   const get = async (id: string): Promise<Participant | null> => {
     const { Item } = await ctx.doc.send(
       new GetCommand({ TableName: ctx.tableName, Key: keys.participant(id) }),
@@ -93,6 +103,21 @@ export function createParticipantRepository(ctx: TableContext): ParticipantRepos
     async idForEmail(email) {
       const cached = idByEmail.get(email);
       if (cached) return cached;
+      if (!emailIndexLoaded) {
+        // Once per instance: the whole email → id index in a few pages, so that a stampede of first
+        // joins costs no extra read each. Later registrants are looked up one by one.
+        emailIndexLoaded = true;
+        const links = await queryAll(ctx, {
+          IndexName: 'byType',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.allParticipants().gsi2pk },
+          // Only what the link needs: no names kept in memory.
+          ProjectionExpression: 'id, email',
+        });
+        for (const link of links) idByEmail.set(link.email as string, link.id as string);
+        const hit = idByEmail.get(email);
+        if (hit) return hit;
+      }
       const id = await resolveId(email);
       if (id) idByEmail.set(email, id);
       return id;
@@ -100,14 +125,7 @@ export function createParticipantRepository(ctx: TableContext): ParticipantRepos
     forgetEmail(email) {
       idByEmail.delete(email);
     },
-    async listAll() {
-      const items = await queryAll(ctx, {
-        IndexName: 'byType',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.allParticipants().gsi2pk },
-      });
-      return items.map(participantFromItem);
-    },
+    listAll,
     async getMany(ids) {
       const items = await batchGetAll(ctx, [...new Set(ids)].map(keys.participant));
       return new Map(items.map(participantFromItem).map((p) => [p.id, p]));

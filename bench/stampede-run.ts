@@ -1,0 +1,160 @@
+/**
+ * One stampede run, in its own process (the functions read their configuration once, as Lambda does):
+ * N participants of the sample event join Session I over a window, on an open-model arrival schedule,
+ * against the local stack with the Chime emulator at AWS's default rates. Prints one JSON line.
+ *
+ *   provisioned: the room is opened ahead (attendees made in batches), Chime calls paced by the
+ *                shared limiter, replicas as the audience needs (assumes the quota was raised).
+ *   naive:       no provisioning and no shared limiter — an attendee is created on every join, in one
+ *                meeting, as the public samples do.
+ */
+
+import { parseArgs } from 'node:util';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '#adapters/dynamodb/client.ts';
+import { replicasNeeded } from '#domain/capacity.ts';
+import { seedStates } from '#domain/states.ts';
+import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
+import { startLocalStack } from '../local/stack.ts';
+import { startCountingProxy } from './dynamo-proxy.ts';
+import { percentile, round } from './stats.ts';
+
+const { values } = parseArgs({
+  options: {
+    mode: { type: 'string', default: 'provisioned' },
+    participants: { type: 'string', default: '3000' },
+    window: { type: 'string', default: '60' },
+  },
+});
+const mode = values.mode === 'naive' ? 'naive' : 'provisioned';
+const participants = Number(values.participants);
+const windowSeconds = Number(values.window);
+const maxReplicas = mode === 'naive' ? 0 : Math.min(40, replicasNeeded(participants));
+
+process.env.POWERTOOLS_LOG_LEVEL = 'CRITICAL';
+const dynamo = await startDynamoDbLocal();
+const proxy = await startCountingProxy(dynamo.endpoint);
+const stack = await startLocalStack({
+  dynamoEndpoint: proxy.endpoint,
+  tableName: `stampede-${mode}`,
+  clock: '2021-06-28T10:40:00-04:00',
+  provisioning: mode === 'provisioned',
+  chimeRatePerSecond: mode === 'provisioned' ? 9 : 0,
+  maxReplicas,
+});
+try {
+  const states = seedStates().filter((s) => s.category === 'MemberState');
+  const rows = Array.from({ length: participants }, (_, i) => ({
+    name: `Stampede ${i}`,
+    email: `s${i}@stampede.example`,
+    delegation: (states[i % states.length] as (typeof states)[number]).code,
+    role: 'Delegate',
+  }));
+  const organizer = await stack.token('organizer@example.org');
+  for (let i = 0; i < rows.length; i += 5000) {
+    const res = await fetch(`${stack.url}/participants/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${organizer}`, 'content-type': 'application/json' },
+      body: JSON.stringify(rows.slice(i, i + 5000)),
+    });
+    if (res.status !== 200) throw new Error(`import: ${res.status} ${await res.text()}`);
+  }
+  const tokens = await Promise.all(rows.map((r) => stack.token(r.email)));
+  const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+  const chimeAtStart = sum(stack.emulator.stats().calls);
+
+  // Doors open: the room's attendees are made ahead (provisioned mode only).
+  let provisionSeconds = 0;
+  let provisionDynamoOps = 0;
+  if (mode === 'provisioned') {
+    proxy.reset();
+    const t0 = performance.now();
+    const res = await fetch(`${stack.url}/_local/rooms/session-1/provision`, { method: 'POST' });
+    if (res.status !== 200) throw new Error(`provision: ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+    provisionSeconds = (performance.now() - t0) / 1000;
+    provisionDynamoOps = proxy.total();
+  }
+
+  // The yardstick: a bare GetItem on DynamoDB Local, sampled all through the stampede.
+  const doc = createDocumentClient({ endpoint: dynamo.endpoint, region: 'us-east-1' });
+  const getItemMs: number[] = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const t0 = performance.now();
+      await doc.send(new GetCommand({ TableName: stack.tableName, Key: { pk: 'EVENT', sk: 'PROGRAMME' } }));
+      getItemMs.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+
+  // Open model: arrival instants spread uniformly at random over the window (a fixed seed).
+  let seed = 42;
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const arrivals = tokens.map(() => random() * windowSeconds * 1000).sort((a, b) => a - b);
+  proxy.reset();
+  const latencies: number[] = [];
+  let failed = 0;
+  let clientThrottles = 0;
+  const statuses: Record<string, number> = {};
+  const started = performance.now();
+  await Promise.all(
+    tokens.map(async (token, i) => {
+      const wait = (arrivals[i] as number) - (performance.now() - started);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const t0 = performance.now();
+      const res = await fetch(`${stack.url}/sessions/session-1/join`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const body = await res.text();
+      latencies.push(performance.now() - t0);
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      if (res.status !== 200) failed++;
+      if (res.status === 429 || res.status === 503 || /THROTTL|MEETING_UNAVAILABLE/.test(body))
+        clientThrottles++;
+    }),
+  );
+  const completionSeconds = (performance.now() - started) / 1000;
+  sampling = false;
+  await sampler;
+  doc.destroy();
+
+  const chime = stack.emulator.stats();
+  const result = {
+    mode,
+    participants,
+    windowSeconds,
+    succeeded: participants - failed,
+    failed,
+    clientThrottles,
+    chimeCallsPerJoin: round((sum(chime.calls) - chimeAtStart) / participants, 4),
+    dynamoOpsPerJoin: round(proxy.total() / participants, 3),
+    p50Ms: round(percentile(latencies, 50)),
+    p95Ms: round(percentile(latencies, 95)),
+    p99Ms: round(percentile(latencies, 99)),
+    getItemP99Ms: round(percentile(getItemMs, 99)),
+    completionSeconds: round(completionSeconds, 2),
+  };
+  const detail = {
+    statuses,
+    maxReplicas,
+    meetings: chime.meetings,
+    chimeCalls: chime.calls,
+    chimeThrottledAtService: chime.throttled,
+    provisionSeconds: round(provisionSeconds, 2),
+    provisionDynamoOps,
+    joinDynamoOps: proxy.counts(),
+    getItemP50Ms: round(percentile(getItemMs, 50)),
+  };
+  console.log(`RESULT ${JSON.stringify({ result, detail })}`);
+} finally {
+  await stack.stop();
+  await proxy.close();
+  await dynamo.stop();
+}
+process.exit(0);
