@@ -56,7 +56,9 @@ export function allocate(
       out.unplaced.push(id);
       continue;
     }
-    (out.replicas[r] ??= []).push(id);
+    const replica = out.replicas[r] ?? [];
+    replica.push(id);
+    out.replicas[r] = replica;
     replicaFree[r] = (replicaFree[r] ?? 0) - 1;
   }
   for (let i = 0; i < out.replicas.length; i++) out.replicas[i] ??= [];

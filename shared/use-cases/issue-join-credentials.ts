@@ -176,7 +176,7 @@ function fastPath(
   capabilities: AttendeeCapabilities,
   now: Date,
 ): Placement | null {
-  if (!slot || slot.state !== 'ready' || !stored) return null;
+  if (slot?.state !== 'ready' || !stored) return null;
   const rm = slot.roomMeeting;
   const age = now.getTime() - Date.parse(rm.verifiedAt);
   if (age < 0 || age >= VERIFY_AFTER_MS) return null;

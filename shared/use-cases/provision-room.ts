@@ -69,7 +69,7 @@ export async function provisionRoom(deps: ProvisionRoomDeps, roomId: string): Pr
 
   try {
     // Who may join, as the policy would decide once the doors are open.
-    const at = now < opensAt ? opensAt : now;
+    const at = new Date(Math.max(now.getTime(), opensAt.getTime()));
     const everyone = await deps.participants.listAll();
     const delegations = await deps.delegations.getMany([...new Set(everyone.map((p) => p.delegationCode))]);
     const capabilities = new Map<string, AttendeeCapabilities>();
