@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { chimeMediaRegions } from '#adapters/chime/media-regions.ts';
 import { loadProgrammeFile } from '#config/programme-file.ts';
 import type { Programme } from '#domain/programme.ts';
 
@@ -47,30 +48,6 @@ export interface OidcAuth {
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
-
-/** The Chime SDK media Regions (CreateMeeting `MediaRegion`, Amazon Chime SDK API Reference). */
-export const chimeMediaRegions = [
-  'af-south-1',
-  'ap-northeast-1',
-  'ap-northeast-2',
-  'ap-south-1',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ca-central-1',
-  'eu-central-1',
-  'eu-north-1',
-  'eu-south-1',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-west-3',
-  'sa-east-1',
-  'us-east-1',
-  'us-east-2',
-  'us-west-1',
-  'us-west-2',
-  'us-gov-east-1',
-  'us-gov-west-1',
-] as const;
 
 /** `a,b, c` or a JSON array (tests pass arrays) → trimmed, non-empty strings. */
 const list = z

@@ -6,6 +6,8 @@
  * not validate input on the client side, so the service is where a bad ExternalUserId is caught: the
  * emulator has to catch it too, or the bug only shows in production.
  */
+
+import { chimeMediaRegions } from '#adapters/chime/media-regions.ts';
 import { badRequest } from './errors.ts';
 
 export type MediaCapability = 'SendReceive' | 'Send' | 'Receive' | 'None';
@@ -58,28 +60,7 @@ export type ParsedAttendeeItem =
   | { ok: false; externalUserId?: string; message: string };
 
 /** MediaRegion values listed by the API reference: 18 commercial and 2 GovCloud Regions. */
-export const MEDIA_REGIONS: ReadonlySet<string> = new Set([
-  'af-south-1',
-  'ap-northeast-1',
-  'ap-northeast-2',
-  'ap-south-1',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ca-central-1',
-  'eu-central-1',
-  'eu-north-1',
-  'eu-south-1',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-west-3',
-  'sa-east-1',
-  'us-east-1',
-  'us-east-2',
-  'us-west-1',
-  'us-west-2',
-  'us-gov-east-1',
-  'us-gov-west-1',
-]);
+export const MEDIA_REGIONS: ReadonlySet<string> = new Set(chimeMediaRegions);
 
 /** Limits from the model that other modules need. */
 export const LIMITS = {

@@ -20,6 +20,15 @@ const arbitraryRequest = fc.record({
   at: fc.integer({ min: opens - 3 * 3_600_000, max: end + 3 * 3_600_000 }),
 });
 
+type ArbitraryRequest = typeof arbitraryRequest extends fc.Arbitrary<infer T> ? T : never;
+const decideFor = (r: ArbitraryRequest) =>
+  decideAccess({
+    participant: createParticipant({ role: r.role, revoked: r.revoked, inPersonSeat: r.seat }),
+    category: r.category,
+    session: createSession({ audience: r.audience, hybrid: r.hybrid }),
+    now: new Date(r.at),
+  });
+
 describe('Function: decideAccess', () => {
   it('allows a Member State delegate inside the window of a Member-States-only room', () => {
     const decision = decideAccess({
@@ -34,12 +43,7 @@ describe('Function: decideAccess', () => {
   it('never lets a category outside the audience in (property)', () => {
     fc.assert(
       fc.property(arbitraryRequest, (r) => {
-        const decision = decideAccess({
-          participant: createParticipant({ role: r.role, revoked: r.revoked, inPersonSeat: r.seat }),
-          category: r.category,
-          session: createSession({ audience: r.audience, hybrid: r.hybrid }),
-          now: new Date(r.at),
-        });
+        const decision = decideFor(r);
         if (!r.audience.includes(r.category)) expect(decision.allowed).toBe(false);
       }),
     );
@@ -48,12 +52,7 @@ describe('Function: decideAccess', () => {
   it('allows exactly when registered, in the audience, not seated in a hybrid room, and inside the window (property)', () => {
     fc.assert(
       fc.property(arbitraryRequest, (r) => {
-        const decision = decideAccess({
-          participant: createParticipant({ role: r.role, revoked: r.revoked, inPersonSeat: r.seat }),
-          category: r.category,
-          session: createSession({ audience: r.audience, hybrid: r.hybrid }),
-          now: new Date(r.at),
-        });
+        const decision = decideFor(r);
         const expected =
           !r.revoked &&
           r.audience.includes(r.category) &&
@@ -68,12 +67,7 @@ describe('Function: decideAccess', () => {
   it('explains a refusal with the first reason a person would give (property)', () => {
     fc.assert(
       fc.property(arbitraryRequest, (r) => {
-        const decision = decideAccess({
-          participant: createParticipant({ role: r.role, revoked: r.revoked, inPersonSeat: r.seat }),
-          category: r.category,
-          session: createSession({ audience: r.audience, hybrid: r.hybrid }),
-          now: new Date(r.at),
-        });
+        const decision = decideFor(r);
         if (decision.allowed) return;
         const expected = r.revoked
           ? 'PARTICIPANT_REVOKED'

@@ -11,7 +11,7 @@ import type { ChimeAttendee } from '#ports/meetings.ts';
 import type { AttendeeRepository, StoredAttendee } from '#ports/repositories.ts';
 import { cancellationReasons, isConditionFailure, type TableContext, withConflictRetry } from './client.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
-import { queryAll } from './query.ts';
+import { queryGroup } from './query.ts';
 
 export const attendeeFromItem = (item: Record<string, unknown>): StoredAttendee => ({
   participantId: item.participantId as string,
@@ -124,11 +124,7 @@ export function createAttendeeRepository(ctx: TableContext): AttendeeRepository 
       return (out.Items ?? []).map(attendeeFromItem);
     },
     async listForRoom(roomId) {
-      const items = await queryAll(ctx, {
-        IndexName: 'byGroup',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.attendeesOfRoom(roomId).gsi1pk },
-      });
+      const items = await queryGroup(ctx, keys.attendeesOfRoom(roomId).gsi1pk);
       return items.map(attendeeFromItem);
     },
     async delete(participantId, roomId) {

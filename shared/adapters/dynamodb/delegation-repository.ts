@@ -3,7 +3,7 @@ import { type Delegation, type DelegationCategory, delegationCategories } from '
 import type { DelegationRepository } from '#ports/repositories.ts';
 import { isConditionFailure, type TableContext } from './client.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
-import { batchGetAll, queryAll } from './query.ts';
+import { batchGetAll, queryGroup } from './query.ts';
 
 const toItem = (d: Delegation) => ({
   ...keys.delegation(d.code),
@@ -54,13 +54,7 @@ export function createDelegationRepository(ctx: TableContext): DelegationReposit
     async list(category) {
       const categories = category ? [category] : delegationCategories;
       const lists = await Promise.all(
-        categories.map((c) =>
-          queryAll(ctx, {
-            IndexName: 'byGroup',
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.delegationsOfCategory(c).gsi1pk },
-          }),
-        ),
+        categories.map((c) => queryGroup(ctx, keys.delegationsOfCategory(c).gsi1pk)),
       );
       return lists.flat().map(fromItem);
     },

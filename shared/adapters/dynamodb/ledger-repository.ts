@@ -9,7 +9,7 @@ import type {
 } from '#ports/repositories.ts';
 import { isConditionFailure, type TableContext } from './client.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
-import { queryAll } from './query.ts';
+import { queryAll, queryGroup } from './query.ts';
 
 const fromItem = (item: Record<string, unknown>): RecordedLedgerEvent => ({
   type: item.eventType as LedgerEventType,
@@ -69,19 +69,11 @@ export function createLedgerRepository(ctx: TableContext): LedgerRepository {
       return items.map(fromItem);
     },
     async meetingEventsOfRoom(roomId) {
-      const items = await queryAll(ctx, {
-        IndexName: 'byGroup',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.meetingEventsOfRoom(roomId).gsi1pk },
-      });
+      const items = await queryGroup(ctx, keys.meetingEventsOfRoom(roomId).gsi1pk);
       return items.map(fromItem);
     },
     async forParticipant(participantId) {
-      const items = await queryAll(ctx, {
-        IndexName: 'byGroup',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.ledgerOfParticipant(participantId).gsi1pk },
-      });
+      const items = await queryGroup(ctx, keys.ledgerOfParticipant(participantId).gsi1pk);
       return items.map(fromItem);
     },
   };

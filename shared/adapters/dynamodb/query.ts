@@ -52,3 +52,11 @@ export async function batchGetAll(
   }
   return items;
 }
+
+/** Every item of one group of the `byGroup` index (delegations of a category, a room's attendees, …). */
+export const queryGroup = (ctx: TableContext, gsi1pk: string) =>
+  queryAll(ctx, {
+    IndexName: 'byGroup',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': gsi1pk },
+  });
