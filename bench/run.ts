@@ -3,6 +3,7 @@
  *   [--report-participants N] [--runs R]`: figures, not pass/fail.
  * Without a name it runs every benchmark.
  */
+import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { attendanceBench, printAttendance } from './attendance.ts';
@@ -29,10 +30,25 @@ if (!['all', 'join', 'attendance', 'bundles', 'stampede'].includes(which)) {
 }
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 
-if (which !== 'stampede')
+if (which !== 'stampede' && !process.env.FLOORPASS_BENCH_CHILD)
   console.log(
     `floorpass bench — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
   );
+
+if (which === 'all') {
+  // Each benchmark in its own process: the functions read their configuration once per process (as a
+  // Lambda instance does), and each benchmark starts its own local stack.
+  for (const name of ['join', 'attendance', 'bundles']) {
+    const code = await new Promise<number | null>((resolve) => {
+      spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', name, ...process.argv.slice(2)], {
+        stdio: 'inherit',
+        env: { ...process.env, FLOORPASS_BENCH_CHILD: '1' },
+      }).on('exit', resolve);
+    });
+    if (code !== 0) process.exit(code ?? 1);
+  }
+  process.exit(0);
+}
 
 if (which === 'stampede') {
   // Not part of `all`: it is long (a minute per mode, more for the naive one) and has its own options.
@@ -43,18 +59,18 @@ if (which === 'stampede') {
   });
 }
 
-if (which === 'all' || which === 'join') {
+if (which === 'join') {
   const options = { participants: Number(values.participants), concurrency: Number(values.concurrency) };
   printJoin(await joinBench(options), options);
 }
 
-if (which === 'all' || which === 'attendance') {
+if (which === 'attendance') {
   printAttendance(
     await attendanceBench({ participants: Number(values['report-participants']), runs: Number(values.runs) }),
   );
 }
 
-if (which === 'all' || which === 'bundles') {
+if (which === 'bundles') {
   const figures = await measureBundles({
     TABLE_NAME: 'bench',
     EVENT_ID: 'bench',

@@ -43,15 +43,10 @@ export async function ensureRoomMeeting(deps: EnsureRoomMeetingDeps, roomId: str
       // Trusted for a short while after it was last seen alive (a clock that moved back trusts nothing).
       const age = now.getTime() - Date.parse(roomMeeting.verifiedAt);
       if (age >= 0 && age < VERIFY_AFTER_MS) return roomMeeting;
-      // One caller checks with Chime; everyone else goes on with the meeting meanwhile (no herd).
-      if (
-        !(await deps.registry.claimVerification(roomId, roomMeeting.meetingId, roomMeeting.verifiedAt, now))
-      ) {
-        return roomMeeting;
-      }
-      if (await deps.meetings.getMeeting(roomMeeting.meetingId))
-        return { ...roomMeeting, verifiedAt: now.toISOString() };
-      await deps.registry.retire(roomId, roomMeeting.meetingId);
+      // One caller checks with Chime; everyone else goes on with the meeting meanwhile (no herd): in
+      // this instance through the check in flight, across instances through a conditional claim.
+      const alive = await verifyOnce(deps, roomMeeting, now);
+      if (alive) return alive;
       continue;
     }
     const staleBefore = new Date(now.getTime() - CLAIM_STALE_MS);
@@ -87,6 +82,30 @@ async function createFor(
   await deps.registry.publish(roomMeeting);
   await deps.provisioning?.request(roomId);
   return roomMeeting;
+}
+
+const verifications = new Map<string, Promise<RoomMeeting | null>>();
+
+/**
+ * The meeting as it stands after a check: the meeting itself (alive, or being checked by another
+ * caller) or null when Chime no longer knows it and it has been retired.
+ */
+export function verifyOnce(
+  deps: EnsureRoomMeetingDeps,
+  rm: RoomMeeting,
+  now: Date,
+): Promise<RoomMeeting | null> {
+  const key = `${rm.roomId}/${rm.meetingId}/${rm.verifiedAt}`;
+  const inFlight = verifications.get(key);
+  if (inFlight) return Promise.resolve(rm);
+  const check = (async () => {
+    if (!(await deps.registry.claimVerification(rm.roomId, rm.meetingId, rm.verifiedAt, now))) return rm;
+    if (await deps.meetings.getMeeting(rm.meetingId)) return { ...rm, verifiedAt: now.toISOString() };
+    await deps.registry.retire(rm.roomId, rm.meetingId);
+    return null;
+  })().finally(() => verifications.delete(key));
+  verifications.set(key, check);
+  return check;
 }
 
 /**

@@ -39,6 +39,7 @@ import {
   ensureReplica,
   ensureRoomMeeting,
   VERIFY_AFTER_MS,
+  verifyOnce,
 } from './ensure-room-meeting.ts';
 import { notRegistered } from './get-my-access.ts';
 import { recordAudit } from './record-audit.ts';
@@ -113,7 +114,7 @@ export async function issueJoinCredentials(
     }
     const speaker = decision.maySpeak || participant.role === 'Moderator';
     const placed =
-      fastPath(context?.slot, context?.attendee ?? null, decision.capabilities, now) ??
+      (await fastPath(deps, context?.slot, context?.attendee ?? null, decision.capabilities, now)) ??
       (await slowPath(deps, participant, session, decision.capabilities, speaker));
     const { roomMeeting, stored, meeting } = placed;
     // The join's one write: the decision, which is also the record that credentials were handed out.
@@ -169,20 +170,24 @@ const meetingsOf = (rm: RoomMeeting) => [{ meetingId: rm.meetingId, meeting: rm.
 const meetingIn = (rm: RoomMeeting, meetingId: string) =>
   meetingsOf(rm).find((m) => m.meetingId === meetingId)?.meeting;
 
-/** The stored attendee, when the room's meetings were seen alive a moment ago and it is in one of them. */
-function fastPath(
+/**
+ * The stored attendee, when it is in one of the room's meetings and those were seen alive a moment ago
+ * — or, if that moment has passed, once one check with Chime (shared with concurrent joins) says so.
+ */
+async function fastPath(
+  deps: IssueJoinCredentialsDeps,
   slot: RoomMeetingSlot | undefined,
   stored: StoredAttendee | null,
   capabilities: AttendeeCapabilities,
   now: Date,
-): Placement | null {
+): Promise<Placement | null> {
   if (slot?.state !== 'ready' || !stored) return null;
-  const rm = slot.roomMeeting;
-  const age = now.getTime() - Date.parse(rm.verifiedAt);
-  if (age < 0 || age >= VERIFY_AFTER_MS) return null;
+  let rm: RoomMeeting | null = slot.roomMeeting;
   const meeting = meetingIn(rm, stored.meetingId);
   if (!meeting || !sameCapabilities(stored.capabilities, capabilities)) return null;
-  return { roomMeeting: rm, stored, meeting };
+  const age = now.getTime() - Date.parse(rm.verifiedAt);
+  if (age < 0 || age >= VERIFY_AFTER_MS) rm = await verifyOnce(deps, rm, now);
+  return rm ? { roomMeeting: rm, stored, meeting } : null;
 }
 
 async function slowPath(

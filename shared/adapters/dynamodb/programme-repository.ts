@@ -6,9 +6,9 @@ import { ITEM_VERSION, keys } from './keys.ts';
 
 /**
  * The programme is one small item (a dozen rooms). Each warm function keeps it for `cacheMs`, so a
- * join reads it at most every few seconds; an organizer's change of a room's times shows within that.
+ * join reads it at most every 15 seconds; an organizer's change of a room's times shows within that.
  */
-export function createProgrammeRepository(ctx: TableContext, cacheMs = 5_000): ProgrammeRepository {
+export function createProgrammeRepository(ctx: TableContext, cacheMs = 15_000): ProgrammeRepository {
   let cached: { programme: Programme | null; at: number } | null = null;
 
   const get = async (): Promise<Programme | null> => {
