@@ -1,8 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { logger } from '#observability/logger.ts';
+import { metrics } from '#observability/metrics.ts';
 import { type ProvisionSummary, provisionRoom } from '#use-cases/provision-room.ts';
 import { deps } from './lib/runtime.ts';
 
@@ -19,4 +21,5 @@ export async function provision(event: unknown): Promise<ProvisionSummary> {
 
 export const handler = middy<unknown, ProvisionSummary, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
   .handler(provision);

@@ -30,7 +30,10 @@ export interface DeployConfig {
 
 export interface CognitoAuth {
   kind: 'cognito';
-  /** `optional`: TOTP available to everyone, enforced for organizers by procedure; `required`: for all. */
+  /**
+   * `optional`: TOTP available to everyone and required of organizers (a token of a user without TOTP
+   * leaves the organizer group out: functions/pre-token-generation.ts); `required`: TOTP for everyone.
+   */
   mfa: 'optional' | 'required';
   /** OAuth authorization-code callbacks; none means SRP sign-in only and no hosted domain. */
   callbackUrls: string[];
@@ -146,15 +149,20 @@ export function readDeployConfig(node: Node): DeployConfig {
   const programmeFile = resolve(c.event);
   const programme = loadProgrammeFile(programmeFile);
   const eventId = programme.event.id;
-  const auth: CognitoAuth | OidcAuth =
+  // The identity provider: `-c jwtIssuer/-c jwtAudience` first (a stage may trust a test provider), then
+  // the programme file's `identity` block, else a Cognito user pool of the event's own.
+  const external =
     c.jwtIssuer !== undefined && c.jwtAudience !== undefined
-      ? { kind: 'oidc', issuer: c.jwtIssuer, audience: c.jwtAudience }
-      : {
-          kind: 'cognito',
-          mfa: c.mfa,
-          callbackUrls: c.callbackUrls,
-          domainPrefix: c.authDomainPrefix,
-        };
+      ? { issuer: c.jwtIssuer, audience: c.jwtAudience }
+      : programme.identity;
+  const auth: CognitoAuth | OidcAuth = external
+    ? { kind: 'oidc', issuer: external.issuer, audience: [...external.audience] }
+    : {
+        kind: 'cognito',
+        mfa: c.mfa,
+        callbackUrls: c.callbackUrls,
+        domainPrefix: c.authDomainPrefix,
+      };
   return {
     programmeFile,
     programme,

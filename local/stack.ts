@@ -110,6 +110,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       CHIME_MEDIA_REGION: 'us-east-1',
       POWERTOOLS_SERVICE_NAME: 'floorpass',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // CloudWatch metrics (EMF lines on stdout) have nowhere to go locally.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       MAX_REPLICAS: String(options.maxReplicas ?? 4),
       CHIME_RATE_PER_SECOND: String(options.chimeRatePerSecond ?? 9),
     });

@@ -16,6 +16,7 @@ import { createLambdaProvisioningTrigger } from '#adapters/lambda/provisioning-t
 import { loadConfig } from '#config/env.ts';
 import type { ClaimsConfig } from '#http/request.ts';
 import { logger } from '#observability/logger.ts';
+import { countChimeThrottle, setMetricsEvent } from '#observability/metrics.ts';
 import { systemClock } from '#ports/clock.ts';
 import type { IdGenerator } from '#ports/ids.ts';
 import { localOverrides } from './local-overrides.ts';
@@ -25,6 +26,8 @@ import { localOverrides } from './local-overrides.ts';
  * container, adapters wired to ports. Functions take what they need from it.
  */
 export const config = loadConfig();
+
+setMetricsEvent(config.EVENT_ID);
 
 const table: TableContext = {
   tableName: config.TABLE_NAME,
@@ -87,7 +90,11 @@ export const deps = {
     client: chimeClient,
     mediaRegion: config.CHIME_MEDIA_REGION,
     retryBudgetMs: config.CHIME_RETRY_BUDGET_MS,
-    onThrottle: (operation) => logger.warn('chime throttled', { operation }),
+    // The line says which call in which request; the metric is what the ChimeThrottling alarm counts.
+    onThrottle: (operation) => {
+      logger.warn('chime throttled', { operation });
+      countChimeThrottle(operation);
+    },
     ...(config.CHIME_RATE_PER_SECOND > 0
       ? { limiter: createDynamoRateLimiter(table, { ratePerSecond: config.CHIME_RATE_PER_SECOND }) }
       : {}),

@@ -5,16 +5,19 @@ import {
   AccountRecovery,
   ClientAttributes,
   FeaturePlan,
+  LambdaVersion,
   Mfa,
   OAuthScope,
   StandardThreatProtectionMode,
   UserPool,
   type UserPoolClient,
   UserPoolClientIdentityProvider,
+  UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { CognitoAuth, OidcAuth } from '../config.ts';
+import { ServiceFunction } from './service-function.ts';
 
 export interface EventIdentityProps {
   auth: CognitoAuth | OidcAuth;
@@ -25,8 +28,9 @@ export interface EventIdentityProps {
 
 /**
  * Who signs in, and the JWT authorizer the HTTP API puts on every route. By default the event gets its
- * own Cognito user pool; with `-c jwtIssuer=… -c jwtAudience=…` the event's own OIDC provider (a
- * government or UN identity provider) is trusted instead and no user pool is created.
+ * own Cognito user pool; with an `identity:` block in the programme file (or `-c jwtIssuer=…
+ * -c jwtAudience=…`, which take precedence) the event's own OIDC provider (a government or UN identity
+ * provider) is trusted instead and no user pool is created.
  *
  * Clients send the ID token: the functions read the `email` claim (and `cognito:groups`), which Cognito
  * puts in ID tokens, not in access tokens. The API checks `aud` against the app client id.
@@ -36,6 +40,8 @@ export class EventIdentity extends Construct {
   readonly issuer: string;
   readonly userPool?: UserPool;
   readonly userPoolClient?: UserPoolClient;
+  /** The user pool's pre token generation trigger: organizer group only with TOTP. */
+  readonly tokenTrigger?: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: EventIdentityProps) {
     super(scope, id);
@@ -58,12 +64,11 @@ export class EventIdentity extends Construct {
       keepOriginal: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
       // MFA: organizers must use TOTP, but Cognito cannot require MFA per group. OPTIONAL offers TOTP to
-      // everyone, and organizers are enrolled by procedure: IT creates each organizer account, has them
-      // register an authenticator at first sign-in, and only then adds them to the organizers group
-      // (`aws cognito-idp admin-get-user` shows UserMFASettingList). A procedure is not a control: the
-      // follow-up is a pre-token-generation trigger that leaves the organizers group out of the token
-      // of a user without TOTP. `-c mfa=required` requires TOTP of every participant instead.
-      // SMS is off: no SIM-swap exposure, no SNS spend.
+      // everyone, and the pre token generation trigger below leaves the organizer group out of the
+      // tokens of a user without TOTP activated, which takes the organizer rights with it (the functions
+      // trust that group claim alone). `-c mfa=required` requires TOTP of every participant instead.
+      // SMS is off: no SIM-swap exposure, no SNS spend. No device is remembered (no deviceTracking), so
+      // a user with TOTP activated is challenged for it at every sign-in.
       mfa: auth.mfa === 'required' ? Mfa.REQUIRED : Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false, email: false },
       passwordPolicy: {
@@ -87,6 +92,31 @@ export class EventIdentity extends Construct {
           'You are registered for the online part of the conference. Sign in with {username} and the temporary password {####}.',
       },
     });
+    // Runs on every sign-in and token refresh: an organizer who turns TOTP off, or is added to the group
+    // without it, holds no organizer rights from the next token on (ID tokens last an hour).
+    const tokenTrigger = new ServiceFunction(this, 'PreTokenGeneration', {
+      entry: 'pre-token-generation',
+      description: 'Cognito pre token generation: the organizer group only in tokens of users with TOTP',
+      // Cognito waits 5 seconds for a trigger; the handler answers within that.
+      timeout: Duration.seconds(5),
+      environment: { ORGANIZER_GROUP: props.organizerGroup },
+    }).bindUserPool(userPool, ['AdminGetUser']);
+    // V1_0: the group override it returns replaces cognito:groups in the ID and the access token alike.
+    userPool.addTrigger(
+      UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      tokenTrigger.lambda,
+      LambdaVersion.V1_0,
+    );
+    NagSuppressions.addResourceSuppressions(tokenTrigger.lambda, [
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Invoked synchronously by Cognito during sign-in, which fails the sign-in when the trigger fails; ' +
+          'the person signs in again. A dead-letter queue only ever receives failed asynchronous ' +
+          'invocations, of which this function has none.',
+      },
+    ]);
+
     userPool.addGroup('Organizers', {
       groupName: props.organizerGroup,
       description: 'The secretariat: may load participants, assign seats and read the audit trail.',
@@ -131,16 +161,17 @@ export class EventIdentity extends Construct {
         {
           id: 'AwsSolutions-COG2',
           reason:
-            'TOTP MFA is available to every user and required of organizers, whose organizer group is ' +
-            'granted only after they enrol (see the comment in infra/constructs/identity.ts). Cognito ' +
-            'cannot require MFA per group; requiring it of every delegate is a choice the event makes ' +
-            'with -c mfa=required.',
+            'TOTP MFA is available to every user and required of organizers: the pre token generation ' +
+            'trigger (functions/pre-token-generation.ts) leaves the organizer group, and with it every ' +
+            'organizer right, out of the tokens of a user without TOTP activated. Cognito cannot require ' +
+            'MFA per group; requiring it of every delegate is a choice the event makes with -c mfa=required.',
         },
       ]);
     }
 
     this.userPool = userPool;
     this.userPoolClient = client;
+    this.tokenTrigger = tokenTrigger;
     this.issuer = `https://${userPool.userPoolProviderUrl}`;
     this.authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', userPool, {
       userPoolClients: [client],

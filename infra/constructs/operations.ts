@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -14,10 +14,15 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { tableSchema } from '#adapters/dynamodb/table-schema.ts';
+import {
+  CHIME_THROTTLES,
+  EVENT_DIMENSION,
+  METRICS_NAMESPACE,
+  METRICS_SERVICE,
+} from '#observability/metric-names.ts';
 import type { MeetingEvents } from './meeting-events.ts';
 import type { RoomProvisioning } from './provisioning.ts';
 import type { ServiceFunction } from './service-function.ts';
@@ -25,6 +30,8 @@ import type { ServiceFunction } from './service-function.ts';
 export interface OperationsProps {
   /** e.g. `hlc-2021` or `hlc-2021 (prod)`: shown on the dashboard and in alarm descriptions. */
   label: string;
+  /** The functions' EVENT_ID: the `event` dimension of the metrics they publish. */
+  eventId: string;
   httpApi: HttpApi;
   functions: readonly ServiceFunction[];
   table: Table;
@@ -44,8 +51,10 @@ export class Operations extends Construct {
   readonly alarmTopic: Topic;
   readonly dashboard: Dashboard;
   readonly alarms: Alarm[] = [];
-  /** Chime throttles the adapter met (and retried), counted from its `chime throttled` log lines. */
-  readonly chimeThrottles: Metric;
+  /** Chime throttles the adapter met (and retried), per operation, from the functions' Powertools metric. */
+  readonly chimeThrottlesByOperation: Metric[];
+  /** Their sum over every operation: what the ChimeThrottling alarm watches. */
+  readonly chimeThrottles: MathExpression;
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
@@ -65,24 +74,36 @@ export class Operations extends Construct {
       enforceSSL: true,
     });
 
-    // The adapter logs `chime throttled` (never a token) for each 429 it retries. Until it emits a
-    // Powertools metric, a metric filter on the functions that call Chime counts those lines.
-    const namespace = `floorpass/${Stack.of(this).stackName}`;
-    this.chimeThrottles = new Metric({
-      namespace,
-      metricName: 'ChimeThrottles',
-      statistic: 'Sum',
+    // The functions count each throttled Chime call they retry (shared/observability/metrics.ts), with
+    // the dimensions service, event and Operation. A CloudWatch metric is one exact set of dimension
+    // values, so the alarm adds up one metric per operation: the operations granted to some function,
+    // since a call without its grant is refused, never throttled.
+    const operations = [...new Set(props.functions.flatMap((f) => f.chimeActions))].sort();
+    // An alarm's metric math may use at most 10 metrics.
+    if (operations.length === 0 || operations.length > 10) {
+      throw new Error(`${this.node.path}: ${operations.length} Chime operations; the alarm sums 1 to 10`);
+    }
+    this.chimeThrottlesByOperation = operations.map(
+      (operation) =>
+        new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: CHIME_THROTTLES.name,
+          dimensionsMap: {
+            service: METRICS_SERVICE,
+            [EVENT_DIMENSION]: props.eventId,
+            [CHIME_THROTTLES.operationDimension]: operation,
+          },
+          statistic: 'Sum',
+          period: minute,
+          label: operation,
+        }),
+    );
+    this.chimeThrottles = new MathExpression({
+      expression: this.chimeThrottlesByOperation.map((_, i) => `FILL(c${i}, 0)`).join(' + '),
+      usingMetrics: Object.fromEntries(this.chimeThrottlesByOperation.map((m, i) => [`c${i}`, m])),
+      label: 'Chime throttles (all operations)',
       period: minute,
     });
-    for (const fn of props.functions.filter((f) => f.chimeActions.length > 0)) {
-      new MetricFilter(fn, 'ChimeThrottleFilter', {
-        logGroup: fn.logGroup,
-        filterPattern: FilterPattern.stringValue('$.message', '=', 'chime throttled'),
-        metricNamespace: namespace,
-        metricName: 'ChimeThrottles',
-        metricValue: '1',
-      });
-    }
 
     const requests = props.httpApi.metricCount({ period: minute, statistic: 'Sum' });
     const serverErrors = props.httpApi.metricServerError({ period: minute, statistic: 'Sum' });
@@ -204,8 +225,8 @@ export class Operations extends Construct {
         width: 8,
       }),
       new GraphWidget({
-        title: 'Chime throttles (retried by the adapter)',
-        left: [this.chimeThrottles],
+        title: 'Chime throttles by operation (retried by the adapter)',
+        left: this.chimeThrottlesByOperation,
         width: 8,
       }),
       new GraphWidget({

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -38,6 +39,9 @@ export type ChimeAction =
   | 'BatchCreateAttendee'
   | 'UpdateAttendeeCapabilities'
   | 'DeleteAttendee';
+
+/** The Cognito user pool actions a function may be granted: a trigger's reads of one user. */
+export type UserPoolAction = 'AdminGetUser';
 
 /**
  * Actions with no resource type in the Service Authorization Reference ("Actions, resources, and condition
@@ -241,6 +245,28 @@ export class ServiceFunction extends Construct {
     ]);
     this.lambda.addEnvironment('CHIME_CONTROL_REGION', Aws.REGION);
     this.lambda.addEnvironment('CHIME_MEDIA_REGION', options.mediaRegion);
+    return this;
+  }
+
+  /**
+   * Grants the listed actions on `userPool` only. Nothing is configured: a user pool trigger finds the
+   * pool's id in its event. The grant is a policy of its own rather than a statement in the role's
+   * default policy: a trigger's pool depends on the function, and the function on its role and that
+   * default policy, so a reference to the pool there would close a circle CloudFormation refuses. This
+   * policy depends on the pool, and nothing depends on it.
+   */
+  bindUserPool(userPool: IUserPool, actions: readonly UserPoolAction[]): this {
+    const unique = [...new Set(actions)];
+    if (unique.length === 0) throw new Error(`${this.node.path}: bindUserPool needs at least one action`);
+    const policy = new Policy(this, 'UserPoolAccess', {
+      statements: [
+        new PolicyStatement({
+          actions: unique.map((a) => `cognito-idp:${a}`),
+          resources: [userPool.userPoolArn],
+        }),
+      ],
+    });
+    policy.attachToRole(this.role);
     return this;
   }
 

@@ -256,9 +256,16 @@ export class EventStack extends Stack {
 
     this.operations = new Operations(this, 'Operations', {
       label: config.stage ? `${event.id} (${config.stage})` : event.id,
+      eventId: event.id,
       httpApi: this.api.httpApi,
-      // The seed function is left out: its failures fail the deployment, where IT staff see them.
-      functions: [...Object.values(functions), this.recorder, this.provisioner],
+      // The seed function is left out: its failures fail the deployment, where IT staff see them. The
+      // token trigger is in: when it fails, nobody can sign in.
+      functions: [
+        ...Object.values(functions),
+        this.recorder,
+        this.provisioner,
+        ...(this.identity.tokenTrigger ? [this.identity.tokenTrigger] : []),
+      ],
       table,
       meetingEvents: this.meetingEvents,
       provisioning: this.provisioning,

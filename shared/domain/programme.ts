@@ -33,6 +33,22 @@ export const sessionSchema = z
     path: ['end'],
   });
 
+/**
+ * The event's own OpenID Connect provider (a government or UN identity provider), trusted by the API
+ * instead of a Cognito user pool of the event. The issuer is compared with the tokens' `iss` claim
+ * character for character, so it is taken exactly as written (no trailing slash added or removed).
+ */
+export const identityProviderSchema = z.strictObject({
+  issuer: z
+    .string()
+    .refine(
+      isHttpsUrl,
+      'must be an https URL, the exact `iss` of the provider’s tokens (no query or fragment)',
+    ),
+  /** Accepted `aud` values (or `client_id`, for tokens without `aud`): at least one. */
+  audience: z.array(z.string().trim().min(1).max(256)).min(1),
+});
+
 export const programmeSchema = z
   .strictObject({
     event: z.strictObject({
@@ -50,6 +66,8 @@ export const programmeSchema = z
     }),
     groups: z.array(z.strictObject({ id: roomIdSchema, title: z.string().min(3).max(300) })).default([]),
     sessions: z.array(sessionSchema).min(1),
+    /** Omitted: the deployment creates a Cognito user pool for the event. */
+    identity: identityProviderSchema.optional(),
   })
   .superRefine((p, ctx) => {
     const ids = new Set<string>();
@@ -69,7 +87,24 @@ export const programmeSchema = z
   });
 
 export type Programme = z.infer<typeof programmeSchema>;
+export type IdentityProvider = z.infer<typeof identityProviderSchema>;
 export type Session = z.infer<typeof sessionSchema>;
+
+function isHttpsUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (
+      url.protocol === 'https:' &&
+      url.hostname !== '' &&
+      url.username === '' &&
+      url.password === '' &&
+      url.search === '' &&
+      url.hash === ''
+    );
+  } catch {
+    return false;
+  }
+}
 
 function isTimeZone(tz: string): boolean {
   try {

@@ -1,8 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Identity } from '#domain/identity.ts';
 import { logger } from '#observability/logger.ts';
+import { metrics } from '#observability/metrics.ts';
 import { toHttpError } from './error-mapper.ts';
 import { type ClaimsConfig, type HttpEvent, identityFromEvent } from './request.ts';
 
@@ -28,12 +30,14 @@ export const json = (
 export const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 /**
- * One middy chain for every HTTP function: Powertools context, then the HTTP boundary (one error mapper
- * and one access-log line per request), then the route's handler, chosen by the API Gateway route key.
+ * One middy chain for every HTTP function: Powertools context and metrics (published after every
+ * request, mapped errors included), then the HTTP boundary (one error mapper and one access-log line
+ * per request), then the route's handler, chosen by the API Gateway route key.
  */
 export function httpApi(routes: Record<string, RouteHandler>, claims: ClaimsConfig) {
   return middy<HttpEvent, HttpResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
     .use(httpBoundary())
     .handler(async (event) => {
       const route = routes[event.routeKey];

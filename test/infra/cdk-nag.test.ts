@@ -1,8 +1,8 @@
 /**
- * The AWS Solutions and Serverless rule packs of cdk-nag, applied to the sample event's stack and to the
+ * The AWS Solutions and Serverless rule packs of cdk-nag, applied to the sample event's stack, to the
  * stack of an event still to come (the sample's doors all opened in 2021, so only the latter has
- * doors-open schedules): no finding may be left unsuppressed, and every suppression is a reviewed,
- * reasoned exception.
+ * doors-open schedules) and to that of an event that trusts its own identity provider (no user pool):
+ * no finding may be left unsuppressed, and every suppression is a reviewed, reasoned exception.
  */
 import { Aspects } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -20,6 +20,7 @@ interface Suppression {
 describe.each([
   ['the sample event', `${projectRoot}events/hlc-2021.yaml`],
   ['an event still to come', `${projectRoot}test/fixtures/future-event.yaml`],
+  ['an event with its own identity provider', `${projectRoot}test/infra/fixtures/external-idp-event.yaml`],
 ])('Stack: EventStack of %s', (_, event) => {
   let stack: EventStack;
   let annotations: Annotations;
@@ -61,7 +62,7 @@ describe.each([
   it('suppresses only the reviewed rules, each with a reason a reviewer can check', () => {
     // Prepare
     const reviewed = [
-      'AwsSolutions-COG2', // MFA optional for delegates, enforced for organizers by enrolment
+      'AwsSolutions-COG2', // MFA optional for delegates, required of organizers by the token trigger
       'AwsSolutions-IAM5', // X-Ray, chime:CreateMeeting and meeting/* (ids known only at run time)
       'AwsSolutions-L1', // Node.js 22 is the runtime the project targets
       'Serverless-LambdaLatestVersion', // same

@@ -30,6 +30,8 @@ const sample = `${projectRoot}events/hlc-2021.yaml`;
 const small = `${projectRoot}test/fixtures/small-event.yaml`;
 /** The small event in 2031: its doors open after any synthesis. */
 const future = `${projectRoot}test/fixtures/future-event.yaml`;
+/** A programme file that names its own OIDC provider (`identity:`). */
+const externalIdp = `${projectRoot}test/infra/fixtures/external-idp-event.yaml`;
 
 /** An ARN built with Fn::Join/Ref/GetAtt, as text: `arn:<AWS::Partition>:chime::<AWS::AccountId>:…`. */
 function arnText(value: unknown): string {
@@ -222,6 +224,47 @@ describe('Stack: EventStack', () => {
     });
   });
 
+  it('withholds the organizer group from tokens without TOTP: a V1 pre token generation trigger that may read the pool’s users, nothing else', () => {
+    // Prepare
+    const trigger = stack.identity.tokenTrigger!;
+    const poolId = logicalId(stack.identity.userPool!);
+    const triggerFn = resources[logicalId(trigger.lambda)];
+    // Assess
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: {
+        PreTokenGenerationConfig: {
+          LambdaArn: { 'Fn::GetAtt': [logicalId(trigger.lambda), 'Arn'] },
+          LambdaVersion: 'V1_0',
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [logicalId(trigger.lambda), 'Arn'] },
+      Principal: 'cognito-idp.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [poolId, 'Arn'] },
+    });
+    // Cognito gives a trigger 5 seconds; the organizer group name comes from the deployment.
+    expect(triggerFn?.Properties).toMatchObject({ Timeout: 5 });
+    expect(variablesOf(triggerFn)).toMatchObject({ ORGANIZER_GROUP: 'organizers' });
+    const grants = grantsOf(trigger).statements.filter(
+      (s) => !asList(s.Action).every((a) => a.startsWith('logs:') || a.startsWith('xray:')),
+    );
+    expect(
+      grants.map((s) => ({ actions: asList(s.Action), resources: asList(s.Resource).map(arnText) })),
+    ).toEqual([{ actions: ['cognito-idp:AdminGetUser'], resources: [`<${poolId}.Arn>`] }]);
+    // The pool names the function and the grant names the pool, so the grant sits in a policy the
+    // function does not depend on (its role's default policy would close a circle; synthesis validates
+    // the template and would refuse it, as CloudFormation does).
+    const [grantPolicyId] =
+      Object.entries(resources).find(
+        ([, r]) =>
+          r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties).includes('cognito-idp:AdminGetUser'),
+      ) ?? [];
+    expect(grantPolicyId).toBeDefined();
+    expect(asList((triggerFn?.DependsOn as string[] | undefined) ?? [])).not.toContain(grantPolicyId);
+  });
+
   it('routes this event’s aws.chime meeting events to an encrypted queue, its DLQ and alarm, and the recorder', () => {
     // Prepare
     const [queueId, queue] = Object.entries(resources).find(
@@ -264,10 +307,12 @@ describe('Stack: EventStack', () => {
 
   it('runs every function on arm64 Node.js 22 with X-Ray, its own log group, source maps and no local endpoints', () => {
     // Prepare
-    const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+    const triggerId = logicalId(stack.identity.tokenTrigger!.lambda);
     // Assess
-    expect(functions).toHaveLength(Object.keys(stack.functions).length + 3); // + seed, recorder, provisioner
-    for (const fn of functions) {
+    // + seed, recorder, provisioner and the user pool's token trigger
+    expect(functions).toHaveLength(Object.keys(stack.functions).length + 4);
+    for (const [id, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
@@ -277,9 +322,10 @@ describe('Stack: EventStack', () => {
           Variables: expect.objectContaining({
             NODE_OPTIONS: '--enable-source-maps',
             POWERTOOLS_SERVICE_NAME: 'floorpass',
+            POWERTOOLS_METRICS_NAMESPACE: 'floorpass',
             POWERTOOLS_LOGGER_LOG_EVENT: 'false',
-            EVENT_ID: 'hlc-2021',
-            TABLE_NAME: expect.anything(),
+            // The token trigger reads the user pool, not the event's table.
+            ...(id === triggerId ? {} : { EVENT_ID: 'hlc-2021', TABLE_NAME: expect.anything() }),
           }),
         },
       });
@@ -538,7 +584,8 @@ describe('Stack: EventStack', () => {
         : (p.Metrics ?? []).flatMap((m) => m.MetricStat?.Metric.MetricName ?? []);
     });
     // Assess
-    const watched = Object.keys(stack.functions).length + 2; // + the recorder and the provisioner
+    // + the recorder, the provisioner and the token trigger (when it fails, nobody signs in)
+    const watched = Object.keys(stack.functions).length + 3;
     expect(metricNames.filter((m) => m === 'Errors')).toHaveLength(watched);
     expect(metricNames.filter((m) => m === 'Throttles')).toHaveLength(watched);
     expect(metricNames).toEqual(
@@ -554,6 +601,65 @@ describe('Stack: EventStack', () => {
     expect(metricNames.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
     for (const alarm of alarms) expect(alarm.Properties?.AlarmActions).toHaveLength(1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('alarms on the functions’ ChimeThrottles metric: 10 or more a minute, all operations together, 3 minutes running', () => {
+    // Prepare
+    const alarm = Object.values(resources).find(
+      (r) =>
+        r.Type === 'AWS::CloudWatch::Alarm' && String(r.Properties?.AlarmDescription).startsWith('Chime'),
+    );
+    const queries = (alarm?.Properties?.Metrics ?? []) as {
+      Id: string;
+      Expression?: string;
+      ReturnData?: boolean;
+      MetricStat?: {
+        Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] };
+        Period: number;
+        Stat: string;
+      };
+    }[];
+    const stats = queries.filter((q) => q.MetricStat);
+    const granted = new Set(
+      [...Object.values(stack.functions), stack.provisioner].flatMap((f) => grantsOf(f).chime),
+    );
+    // Assess
+    expect(alarm?.Properties).toMatchObject({
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 9,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(queries.find((q) => q.ReturnData !== false)?.Expression).toBe(
+      stats.map((q) => `FILL(${q.Id}, 0)`).join(' + '),
+    );
+    expect(
+      stats
+        .map((q) => `chime:${q.MetricStat!.Metric.Dimensions.find((d) => d.Name === 'Operation')?.Value}`)
+        .sort(),
+    ).toEqual([...granted].sort());
+    for (const { MetricStat } of stats) {
+      expect(MetricStat).toMatchObject({
+        Metric: { Namespace: 'floorpass', MetricName: 'ChimeThrottles' },
+        Period: 60,
+        Stat: 'Sum',
+      });
+      // Exactly the dimensions shared/observability/metrics.ts publishes with: service, event, Operation.
+      expect(MetricStat!.Metric.Dimensions.map((d) => d.Name).sort()).toEqual([
+        'Operation',
+        'event',
+        'service',
+      ]);
+      expect(MetricStat!.Metric.Dimensions).toEqual(
+        expect.arrayContaining([
+          { Name: 'service', Value: 'floorpass' },
+          { Name: 'event', Value: 'hlc-2021' },
+        ]),
+      );
+    }
+    // Counted by the functions, no longer from their log lines.
+    template.resourceCountIs('AWS::Logs::MetricFilter', 0);
   });
 
   it('outputs the API URL, user pool and client ids, table name, dashboard URL and provisioning DLQ URL', () => {
@@ -625,6 +731,54 @@ describe('Stack: EventStack', () => {
     oidc.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ GROUPS_CLAIM: 'groups' }) },
     });
+  });
+
+  it('trusts the OIDC provider the programme file names in `identity:`, and creates no user pool or token trigger', () => {
+    // Act
+    const fromFile = synthesizeEventStack({ event: externalIdp });
+    const oidc = Template.fromStack(fromFile);
+    // Assess
+    expect(fromFile.identity.userPool).toBeUndefined();
+    expect(fromFile.identity.tokenTrigger).toBeUndefined();
+    oidc.resourceCountIs('AWS::Cognito::UserPool', 0);
+    oidc.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    oidc.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Issuer: 'https://login.example.int/realms/delegates',
+        Audience: ['floorpass-api', 'floorpass-web'],
+      },
+    });
+    oidc.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ GROUPS_CLAIM: 'groups' }) },
+    });
+    expect(Object.keys(oidc.findOutputs('UserPoolId'))).toEqual([]);
+    oidc.hasOutput('JwtIssuer', { Value: 'https://login.example.int/realms/delegates' });
+  });
+
+  it('lets -c jwtIssuer and -c jwtAudience override the programme file’s identity provider', () => {
+    // Act
+    const config = readDeployConfig(
+      appWith({
+        event: externalIdp,
+        jwtIssuer: 'https://staging-login.example.int/realms/test',
+        jwtAudience: 'floorpass-staging',
+      }).node,
+    );
+    const fromFile = readDeployConfig(appWith({ event: externalIdp }).node);
+    // Assess
+    expect(config.auth).toEqual({
+      kind: 'oidc',
+      issuer: 'https://staging-login.example.int/realms/test',
+      audience: ['floorpass-staging'],
+    });
+    expect(fromFile.auth).toEqual({
+      kind: 'oidc',
+      issuer: 'https://login.example.int/realms/delegates',
+      audience: ['floorpass-api', 'floorpass-web'],
+    });
+    expect(readDeployConfig(appWith({ event: small }).node).auth.kind).toBe('cognito');
   });
 
   it('refuses a bad programme file with the path of the bad field', () => {

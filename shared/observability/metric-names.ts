@@ -1,0 +1,16 @@
+/**
+ * The names the functions publish metrics under and the alarms read them by: one place, so a rename
+ * cannot leave an alarm watching a metric nobody emits. Plain constants, safe to import from infra/.
+ */
+
+/** The CloudWatch namespace of every floorpass metric (POWERTOOLS_METRICS_NAMESPACE says the same). */
+export const METRICS_NAMESPACE = 'floorpass';
+
+/** The `service` dimension Powertools adds to every metric. */
+export const METRICS_SERVICE = 'floorpass';
+
+/** A default dimension: the event id, so events deployed in one account and Region keep apart. */
+export const EVENT_DIMENSION = 'event';
+
+/** Chime control-plane calls answered with a throttle (and retried by the adapter), one per call. */
+export const CHIME_THROTTLES = { name: 'ChimeThrottles', operationDimension: 'Operation' } as const;
