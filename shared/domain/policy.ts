@@ -52,7 +52,11 @@ export function decideAccess({ participant, category, session, now }: AccessRequ
       message: 'Your registration has been revoked. Please contact the secretariat.',
     };
   }
-  if (!session.audience.includes(category)) {
+  const presenter =
+    !session.audience.includes(category) &&
+    !!session.presenters?.categories.includes(category) &&
+    session.presenters.roles.includes(participant.role);
+  if (!session.audience.includes(category) && !presenter) {
     return {
       allowed: false,
       code: 'SESSION_RESTRICTED',
@@ -85,7 +89,7 @@ export function decideAccess({ participant, category, session, now }: AccessRequ
       closesAt,
     };
   }
-  const maySpeak = session.speakers.includes(participant.role);
+  const maySpeak = presenter || session.speakers.includes(participant.role);
   return {
     allowed: true,
     maySpeak,

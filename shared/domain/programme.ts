@@ -17,6 +17,17 @@ export const sessionSchema = z
     end: instantSchema,
     audience: z.array(delegationCategorySchema).min(1),
     speakers: z.array(participantRoleSchema).default([]),
+    /**
+     * Invited presenters from outside the audience: participants of these categories with these roles
+     * join the room to present (Session I is open to Member States only, yet features UN entities and
+     * international and regional organizations). They may speak; the rest of their category may not join.
+     */
+    presenters: z
+      .strictObject({
+        categories: z.array(delegationCategorySchema).min(1),
+        roles: z.array(participantRoleSchema).min(1),
+      })
+      .optional(),
     /** Longest intervention, in seconds, for Heads of Delegation; null where the room sets none. */
     interventionLimitSeconds: z.number().int().min(30).max(3600).nullable().default(null),
     /** Hybrid rooms have an in-person audience: a State's seat holder is in the room, not online. */

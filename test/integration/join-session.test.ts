@@ -94,6 +94,14 @@ describe('Route: POST /sessions/{sessionId}/join', () => {
     expect(res.body.error.code).toBe('SESSION_RESTRICTED');
   });
 
+  it('lets UNOCT’s moderator into Session I as an invited presenter, with content sharing', async () => {
+    // The concept note: Session I is open to Member States only, and features UN entities' presentations.
+    const res = await api.call('POST', '/sessions/session-1/join', { as: 'moderator@example.org' });
+    expect(res.status).toBe(200);
+    expect(res.body.meetingRole).toBe('primary');
+    expect(res.body.capabilities).toEqual({ Audio: 'SendReceive', Video: 'SendReceive', Content: 'SendReceive' });
+  });
+
   it('tells the civil-society speaker when Session III opens (OUTSIDE_JOIN_WINDOW)', async () => {
     const res = await api.call('POST', '/sessions/session-3/join', { as: CSO });
     expect(res.status).toBe(403);

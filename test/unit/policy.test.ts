@@ -17,6 +17,13 @@ const arbitraryRequest = fc.record({
   seat: fc.option(fc.constantFrom('FRA', 'BRA'), { nil: null }),
   hybrid: fc.boolean(),
   audience: fc.subarray([...delegationCategories], { minLength: 1 }),
+  presenters: fc.option(
+    fc.record({
+      categories: fc.subarray([...delegationCategories], { minLength: 1 }),
+      roles: fc.subarray([...participantRoles], { minLength: 1 }),
+    }),
+    { nil: undefined },
+  ),
   at: fc.integer({ min: opens - 3 * 3_600_000, max: end + 3 * 3_600_000 }),
 });
 
@@ -25,9 +32,17 @@ const decideFor = (r: ArbitraryRequest) =>
   decideAccess({
     participant: createParticipant({ role: r.role, revoked: r.revoked, inPersonSeat: r.seat }),
     category: r.category,
-    session: createSession({ audience: r.audience, hybrid: r.hybrid }),
+    session: createSession({
+      audience: r.audience,
+      hybrid: r.hybrid,
+      ...(r.presenters ? { presenters: r.presenters } : {}),
+    }),
     now: new Date(r.at),
   });
+/** Whom the room is for: its audience, and its invited presenters (category and role). */
+const inRoom = (r: ArbitraryRequest) =>
+  r.audience.includes(r.category) ||
+  (!!r.presenters?.categories.includes(r.category) && r.presenters.roles.includes(r.role));
 
 describe('Function: decideAccess', () => {
   it('allows a Member State delegate inside the window of a Member-States-only room', () => {
@@ -40,27 +55,56 @@ describe('Function: decideAccess', () => {
     expect(decision).toMatchObject({ allowed: true, maySpeak: false });
   });
 
-  it('never lets a category outside the audience in (property)', () => {
+  it('never lets a category outside the audience in, but for its invited presenters (property)', () => {
     fc.assert(
       fc.property(arbitraryRequest, (r) => {
         const decision = decideFor(r);
-        if (!r.audience.includes(r.category)) expect(decision.allowed).toBe(false);
+        if (!inRoom(r)) expect(decision.allowed).toBe(false);
+        // A presenter from outside the audience is there to present: they may speak.
+        if (decision.allowed && !r.audience.includes(r.category)) expect(decision.maySpeak).toBe(true);
       }),
+      { numRuns: 2000 },
     );
   });
 
-  it('allows exactly when registered, in the audience, not seated in a hybrid room, and inside the window (property)', () => {
+  it('lets Session I’s invited presenters in, and no one else of their organizations', () => {
+    const s1 = createSession({
+      presenters: { categories: ['UNEntity', 'InternationalOrganization'], roles: ['Speaker', 'Moderator'] },
+    });
+    const at = new Date(start);
+    const moderator = decideAccess({
+      participant: createParticipant({ role: 'Moderator' }),
+      category: 'UNEntity',
+      session: s1,
+      now: at,
+    });
+    const delegate = decideAccess({
+      participant: createParticipant({ role: 'Delegate' }),
+      category: 'UNEntity',
+      session: s1,
+      now: at,
+    });
+    const cso = decideAccess({
+      participant: createParticipant({ role: 'Speaker' }),
+      category: 'CivilSociety',
+      session: s1,
+      now: at,
+    });
+    expect(moderator).toMatchObject({ allowed: true, maySpeak: true });
+    expect(moderator.allowed && moderator.capabilities.Content).toBe('SendReceive');
+    expect(delegate).toMatchObject({ allowed: false, code: 'SESSION_RESTRICTED' });
+    expect(cso).toMatchObject({ allowed: false, code: 'SESSION_RESTRICTED' });
+  });
+
+  it('allows exactly when registered, in the audience (or invited to present), not seated in a hybrid room, and inside the window (property)', () => {
     fc.assert(
       fc.property(arbitraryRequest, (r) => {
         const decision = decideFor(r);
         const expected =
-          !r.revoked &&
-          r.audience.includes(r.category) &&
-          !(r.hybrid && r.seat !== null) &&
-          r.at >= opens &&
-          r.at < end;
+          !r.revoked && inRoom(r) && !(r.hybrid && r.seat !== null) && r.at >= opens && r.at < end;
         expect(decision.allowed).toBe(expected);
       }),
+      { numRuns: 2000 },
     );
   });
 
@@ -71,7 +115,7 @@ describe('Function: decideAccess', () => {
         if (decision.allowed) return;
         const expected = r.revoked
           ? 'PARTICIPANT_REVOKED'
-          : !r.audience.includes(r.category)
+          : !inRoom(r)
             ? 'SESSION_RESTRICTED'
             : r.hybrid && r.seat !== null
               ? 'IN_PERSON_SEAT_HOLDER'
