@@ -99,7 +99,11 @@ describe('Route: POST /sessions/{sessionId}/join', () => {
     const res = await api.call('POST', '/sessions/session-1/join', { as: 'moderator@example.org' });
     expect(res.status).toBe(200);
     expect(res.body.meetingRole).toBe('primary');
-    expect(res.body.capabilities).toEqual({ Audio: 'SendReceive', Video: 'SendReceive', Content: 'SendReceive' });
+    expect(res.body.capabilities).toEqual({
+      Audio: 'SendReceive',
+      Video: 'SendReceive',
+      Content: 'SendReceive',
+    });
   });
 
   it('tells the civil-society speaker when Session III opens (OUTSIDE_JOIN_WINDOW)', async () => {
