@@ -5,28 +5,15 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import type { LedgerEventType } from '#domain/attendance.ts';
-import { seedStates } from '#domain/states.ts';
 import { startLocalStack } from '../local/stack.ts';
+import { registerDelegates } from './participants.ts';
 import { percentile, round, table } from './stats.ts';
 
 export async function attendanceBench({ participants, runs }: { participants: number; runs: number }) {
   const stack = await startLocalStack({ tableName: 'bench-attendance' });
   try {
-    const states = seedStates().filter((s) => s.category === 'MemberState');
-    const rows = Array.from({ length: participants }, (_, i) => ({
-      name: `Bench ${i}`,
-      email: `bench${i}@bench.example`,
-      delegation: (states[i % states.length] as (typeof states)[number]).code,
-      role: 'Delegate',
-    }));
+    const imported = { participants: await registerDelegates(stack, participants, 'report') };
     const organizer = await stack.token('organizer@example.org');
-    const imported = (await (
-      await fetch(`${stack.url}/participants/import`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${organizer}`, 'content-type': 'application/json' },
-        body: JSON.stringify(rows),
-      })
-    ).json()) as { participants: { id: string }[] };
     const { deps } = await import('../functions/lib/runtime.ts');
 
     // Ten events each: join, drop, rejoin, leave, twice over, then join and leave.

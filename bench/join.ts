@@ -3,10 +3,10 @@
  * joins (meeting and attendees created) then rejoins (stored attendees). Prints joins per second,
  * latency percentiles, and DynamoDB and Chime calls per join counted on the wire.
  */
-import { seedStates } from '#domain/states.ts';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { startLocalStack } from '../local/stack.ts';
 import { startCountingProxy } from './dynamo-proxy.ts';
+import { registerDelegates } from './participants.ts';
 import { percentile, round, table } from './stats.ts';
 
 export interface JoinBenchOptions {
@@ -19,25 +19,7 @@ export async function joinBench({ participants, concurrency }: JoinBenchOptions)
   const proxy = await startCountingProxy(dynamo.endpoint);
   const stack = await startLocalStack({ dynamoEndpoint: proxy.endpoint, tableName: 'bench-join' });
   try {
-    const states = seedStates().filter((s) => s.category === 'MemberState');
-    const rows = Array.from({ length: participants }, (_, i) => {
-      const state = states[i % states.length] as (typeof states)[number];
-      return {
-        name: `Bench ${i}`,
-        email: `bench${i}@bench.example`,
-        delegation: state.code,
-        role: 'Delegate',
-      };
-    });
-    const organizer = await stack.token('organizer@example.org');
-    for (let i = 0; i < rows.length; i += 1000) {
-      const res = await fetch(`${stack.url}/participants/import`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${organizer}`, 'content-type': 'application/json' },
-        body: JSON.stringify(rows.slice(i, i + 1000)),
-      });
-      if (res.status !== 200) throw new Error(`import failed: ${res.status} ${await res.text()}`);
-    }
+    const rows = await registerDelegates(stack, participants, 'join');
     const tokens = await Promise.all(rows.map((r) => stack.token(r.email)));
 
     const phase = async (name: string) => {

@@ -13,10 +13,10 @@ import { parseArgs } from 'node:util';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { replicasNeeded } from '#domain/capacity.ts';
-import { seedStates } from '#domain/states.ts';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { startLocalStack } from '../local/stack.ts';
 import { startCountingProxy } from './dynamo-proxy.ts';
+import { registerDelegates } from './participants.ts';
 import { percentile, round } from './stats.ts';
 
 const { values } = parseArgs({
@@ -43,22 +43,7 @@ const stack = await startLocalStack({
   maxReplicas,
 });
 try {
-  const states = seedStates().filter((s) => s.category === 'MemberState');
-  const rows = Array.from({ length: participants }, (_, i) => ({
-    name: `Stampede ${i}`,
-    email: `s${i}@stampede.example`,
-    delegation: (states[i % states.length] as (typeof states)[number]).code,
-    role: 'Delegate',
-  }));
-  const organizer = await stack.token('organizer@example.org');
-  for (let i = 0; i < rows.length; i += 5000) {
-    const res = await fetch(`${stack.url}/participants/import`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${organizer}`, 'content-type': 'application/json' },
-      body: JSON.stringify(rows.slice(i, i + 5000)),
-    });
-    if (res.status !== 200) throw new Error(`import: ${res.status} ${await res.text()}`);
-  }
+  const rows = await registerDelegates(stack, participants, 'stampede');
   const tokens = await Promise.all(rows.map((r) => stack.token(r.email)));
   const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
   const chimeAtStart = sum(stack.emulator.stats().calls);
