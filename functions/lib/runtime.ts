@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createChimeClient, createChimeMeetingProvider } from '#adapters/chime/chime-meeting-provider.ts';
 import { createAttendeeRepository } from '#adapters/dynamodb/attendee-repository.ts';
@@ -48,15 +48,12 @@ export const claims: ClaimsConfig = {
   organizerGroup: config.ORGANIZER_GROUP,
 };
 
-const base36 = (bytes: number, length: number) =>
-  [...randomBytes(bytes)]
-    .map((b) => (b % 36).toString(36))
-    .join('')
-    .slice(0, length);
+/** `length` random base-36 characters, each uniform (randomInt avoids the modulo bias of bytes % 36). */
+const base36 = (length: number) => Array.from({ length }, () => randomInt(36).toString(36)).join('');
 
 export const ids: IdGenerator = {
-  participantId: () => `p_${base36(20, 20)}`,
-  auditId: (now) => `${now.getTime().toString(36).padStart(9, '0')}${base36(10, 10)}`,
+  participantId: () => `p_${base36(20)}`,
+  auditId: (now) => `${now.getTime().toString(36).padStart(9, '0')}${base36(10)}`,
 };
 
 const provisioning =
