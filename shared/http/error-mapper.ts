@@ -48,5 +48,3 @@ export function toHttpError(error: unknown): HttpError {
     body: { error: { code: 'INTERNAL', message: 'Something went wrong on our side. It has been logged.' } },
   };
 }
-
-export const statusOf = (code: ErrorCode): number => statusByCode[code];
