@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadProgrammeFile } from '#config/programme-file.ts';
-import { ProgrammeError, validateProgramme } from '#domain/programme.ts';
+import { validateProgramme } from '#domain/programme.ts';
+import { problemsOf } from '../support/programme.ts';
 
 const sample = () => loadProgrammeFile('events/hlc-2021.yaml');
-
-function problemsOf(run: () => unknown): { path: string; message: string }[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ProgrammeError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ProgrammeError');
-}
 
 describe('Programme file: identity', () => {
   it('is optional: the sample names no identity provider, so the event gets a user pool', () => {

@@ -4,19 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadProgrammeFile } from '#config/programme-file.ts';
-import { ProgrammeError, validateProgramme } from '#domain/programme.ts';
+import { validateProgramme } from '#domain/programme.ts';
+import { problemsOf } from '../support/programme.ts';
 
 const sample = () => loadProgrammeFile('events/hlc-2021.yaml');
-
-function problemsOf(run: () => unknown): { path: string; message: string }[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ProgrammeError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ProgrammeError');
-}
 
 describe('Programme file: events/hlc-2021.yaml', () => {
   it('has the fixed room ids, over three days, in order', () => {
