@@ -3,9 +3,10 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { Match, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { encryptedQueue } from './queues.ts';
 import type { ServiceFunction } from './service-function.ts';
 
 export interface MeetingEventsProps {
@@ -32,11 +33,7 @@ export class MeetingEvents extends Construct {
   constructor(scope: Construct, id: string, props: MeetingEventsProps) {
     super(scope, id);
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.deadLetterQueue = encryptedQueue(this, 'DeadLetterQueue');
 
     NagSuppressions.addResourceSuppressions(this.deadLetterQueue, [
       {
@@ -49,11 +46,8 @@ export class MeetingEvents extends Construct {
     ]);
 
     this.visibilityTimeout = Duration.minutes(3);
-    this.queue = new Queue(this, 'Queue', {
-      // SSE-SQS: EventBridge can deliver to it without a key policy (unlike the AWS managed aws/sqs key).
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    // SSE-SQS (encryptedQueue): EventBridge can deliver to it without a key policy, unlike aws/sqs.
+    this.queue = encryptedQueue(this, 'Queue', {
       // Six times the recorder's timeout (30 s at most), as Lambda's SQS event source recommends.
       visibilityTimeout: this.visibilityTimeout,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
