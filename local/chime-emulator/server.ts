@@ -57,8 +57,10 @@ export interface ChimeEmulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Epoch milliseconds; default Date.now. Drives meeting ends, event timestamps and the rate limiter. */
+  /** Epoch milliseconds; default Date.now. Drives meeting ends and event timestamps. */
   now?: () => number;
+  /** Epoch milliseconds for the rate limiter; default Date.now (request rates are wall-clock rates). */
+  rateNow?: () => number;
   /** Per operation; default { ratePerSecond: 10, burst: 20 } as documented. `false` turns it off. */
   rateLimit?: RateLimit | false;
   /** Default 5 minutes: a meeting with no connected attendee for longer than this ends. */
@@ -148,7 +150,9 @@ export async function startChimeEmulator(options: ChimeEmulatorOptions = {}): Pr
   const now = options.now ?? Date.now;
   const host = options.host ?? '127.0.0.1';
   const rateLimit = options.rateLimit === undefined ? { ratePerSecond: 10, burst: 20 } : options.rateLimit;
-  const limiter = rateLimit === false ? undefined : new TokenBucketLimiter(rateLimit, now);
+  // Request rates are real: the limiter runs on the wall clock even when the event's clock is frozen.
+  const limiter =
+    rateLimit === false ? undefined : new TokenBucketLimiter(rateLimit, options.rateNow ?? Date.now);
   const faults = new FaultInjector();
   const calls = new Map<string, number>();
   const throttled = new Map<string, number>();

@@ -27,6 +27,12 @@ export interface Participant {
   revoked: boolean;
   /** The delegation code whose in-person seat this participant holds, if any. */
   inPersonSeat: string | null;
+  /**
+   * Moves on every change of the record (revocation, seat, role, delegation, ...). An attendee is stored
+   * only on the condition that the epoch is still the one its decision read, so a change racing a join
+   * either sees the new attendee (and applies itself to it) or makes the join decide again.
+   */
+  credentialEpoch: number;
   createdAt: string;
   updatedAt: string;
 }

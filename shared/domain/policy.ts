@@ -40,11 +40,21 @@ export interface AccessRequest {
   now: Date;
 }
 
+/** Who may hold credentials for a room at all, whatever the hour: the access rule without the doors. */
+export type StandingDecision =
+  | { allowed: true; maySpeak: boolean; capabilities: AttendeeCapabilities }
+  | { allowed: false; code: Exclude<DenialCode, 'OUTSIDE_JOIN_WINDOW'>; message: string };
+
 /**
- * The access rule of the event, in the order a person would explain a refusal: who you are (revoked),
- * whom the room is for (audience), where you are (in the room already), and when (the doors).
+ * Whether a participant may hold credentials for a room, in the order a person would explain a
+ * refusal: who you are (revoked), whom the room is for (audience), where you are (in the room already).
+ * A change of any of these (revocation, seat, role, delegation) is applied to live attendees by this rule.
  */
-export function decideAccess({ participant, category, session, now }: AccessRequest): AccessDecision {
+export function decideStanding({
+  participant,
+  category,
+  session,
+}: Omit<AccessRequest, 'now'>): StandingDecision {
   if (participant.revoked) {
     return {
       allowed: false,
@@ -71,6 +81,17 @@ export function decideAccess({ participant, category, session, now }: AccessRequ
         'You hold your delegation’s in-person seat, so you take part in the room. Ask the secretariat to release the seat to join online.',
     };
   }
+  const maySpeak = presenter || session.speakers.includes(participant.role);
+  return { allowed: true, maySpeak, capabilities: capabilitiesFor(participant.role, maySpeak) };
+}
+
+/**
+ * The access rule of the event: the standing rule above, then when (the doors). Every join, and every
+ * rejoin, is decided here.
+ */
+export function decideAccess({ participant, category, session, now }: AccessRequest): AccessDecision {
+  const standing = decideStanding({ participant, category, session });
+  if (!standing.allowed) return standing;
   const { opensAt, closesAt } = joinWindowOf(session);
   if (now < opensAt) {
     return {
@@ -89,11 +110,10 @@ export function decideAccess({ participant, category, session, now }: AccessRequ
       closesAt,
     };
   }
-  const maySpeak = presenter || session.speakers.includes(participant.role);
   return {
     allowed: true,
-    maySpeak,
-    capabilities: capabilitiesFor(participant.role, maySpeak),
+    maySpeak: standing.maySpeak,
+    capabilities: standing.capabilities,
     interventionLimitSeconds:
       participant.role === 'HeadOfDelegation' ? session.interventionLimitSeconds : null,
     closesAt,
@@ -101,17 +121,26 @@ export function decideAccess({ participant, category, session, now }: AccessRequ
 }
 
 /**
- * Those who may speak send and receive audio and video; content (screen) sharing is for speakers and
- * moderators only. Content Receive needs video Receive or better, which every branch here keeps.
+ * What an attendee may send: the one rule, f(role, room, floor). Those who may speak in the room send
+ * and receive audio and video, and so does whoever holds the floor; content (screen) sharing is for
+ * speakers and moderators only. Content Receive needs video Receive or better, which every branch keeps.
  */
-export function capabilitiesFor(role: ParticipantRole, maySpeak: boolean): AttendeeCapabilities {
+export function capabilitiesFor(
+  role: ParticipantRole,
+  maySpeak: boolean,
+  holdsFloor = false,
+): AttendeeCapabilities {
+  const heard = maySpeak || holdsFloor;
   const sharesContent = maySpeak && (role === 'Speaker' || role === 'Moderator');
   return {
-    Audio: maySpeak ? 'SendReceive' : 'Receive',
-    Video: maySpeak ? 'SendReceive' : 'Receive',
+    Audio: heard ? 'SendReceive' : 'Receive',
+    Video: heard ? 'SendReceive' : 'Receive',
     Content: sharesContent ? 'SendReceive' : 'Receive',
   };
 }
+
+export const sameCapabilities = (a: AttendeeCapabilities, b: AttendeeCapabilities) =>
+  a.Audio === b.Audio && a.Video === b.Video && a.Content === b.Content;
 
 function listAudience(audience: readonly DelegationCategory[]): string {
   const labels = audience.map((c) => categoryLabels[c]);

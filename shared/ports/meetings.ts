@@ -49,6 +49,8 @@ export interface MeetingProvider {
     attendeeId: string,
     capabilities: AttendeeCapabilities,
   ): Promise<void>;
+  /** Every attendee record of a meeting (all pages); an empty list when the meeting is gone. */
+  listAttendees(meetingId: string): Promise<ChimeAttendee[]>;
   /** Deleting an attendee revokes its JoinToken; an already-gone attendee or meeting is not an error. */
   deleteAttendee(meetingId: string, attendeeId: string): Promise<void>;
   deleteMeeting(meetingId: string): Promise<void>;

@@ -71,7 +71,11 @@ export interface RoomMeeting {
   meeting: ChimeMeeting;
   /** Replica meetings for the rest of the audience, in order. */
   replicas: { meetingId: string; meeting: ChimeMeeting }[];
-  /** Attendee records made in each meeting (an upper bound: a lost race may leave one unused). */
+  /**
+   * Attendee records in each meeting: those stored, plus those reserved by a placement in flight. A
+   * placement that does not store its attendee gives its reservation back; deleting a stored attendee
+   * gives its record back; a meeting Chime calls full is marked full.
+   */
   counts: Record<string, number>;
   generation: number;
   createdAt: string;
@@ -90,7 +94,9 @@ export interface ProvisioningState {
 export type RoomMeetingSlot =
   | { state: 'empty'; generation: number }
   | { state: 'creating'; generation: number; claimedAt: string }
-  | { state: 'ready'; roomMeeting: RoomMeeting };
+  | { state: 'ready'; roomMeeting: RoomMeeting }
+  /** The room's window closed (or an organizer closed it): its meetings were ended; no join is served. */
+  | { state: 'closed'; generation: number; closedAt: string; meetingIds: string[] };
 
 export interface MeetingRegistry {
   slot(roomId: string): Promise<RoomMeetingSlot>;
@@ -118,10 +124,21 @@ export interface MeetingRegistry {
     index: number,
     replica: { meetingId: string; meeting: ChimeMeeting },
   ): Promise<boolean>;
-  /** Takes one record of a meeting's capacity; false when it is full. */
-  reserve(roomId: string, meetingId: string, capacity: number): Promise<boolean>;
-  /** Adds to (or, negative, gives back) a meeting's count of records. */
-  adjustCount(roomId: string, meetingId: string, delta: number): Promise<void>;
+  /** Takes one record of a meeting's capacity, if that leaves it within `limit`; false otherwise. */
+  reserve(roomId: string, meetingId: string, limit: number): Promise<boolean>;
+  /** Takes up to `want` records within `limit` (atomically); returns how many were taken. */
+  reserveUpTo(roomId: string, meetingId: string, want: number, limit: number): Promise<number>;
+  /** Gives back records reserved and not used, or of attendees deleted (never below zero). */
+  giveBack(roomId: string, meetingId: string, records: number): Promise<void>;
+  /** Chime says the meeting holds all it may: its count becomes that (set, not added to). */
+  markFull(roomId: string, meetingId: string, records: number): Promise<void>;
+  /**
+   * Closes the room: the slot turns `closed` (whatever state it was in), so no join or provisioning
+   * run creates or places anything more; returns the meetings that were live, to be ended.
+   */
+  close(roomId: string, at: Date): Promise<string[]>;
+  /** Opens a closed room again (its end was moved later): the next generation of meetings. */
+  reopen(roomId: string): Promise<boolean>;
   /** Records the progress of provisioning for the generation; `start` fails if a run is already going. */
   setProvisioning(
     roomId: string,
@@ -154,24 +171,35 @@ export interface StoredAttendee {
   createdAt: string;
 }
 
+/** What came of storing an attendee on the condition that nobody else did and the participant is unchanged. */
+export type StoreOutcome =
+  | { outcome: 'stored' }
+  /** Another placement (a second device, the provisioning run) stored one first: this one. */
+  | { outcome: 'taken'; holder: StoredAttendee }
+  /** The participant's record changed since the decision (credential epoch moved): nothing stored. */
+  | { outcome: 'stale' };
+
 export interface AttendeeRepository {
   get(participantId: string, roomId: string): Promise<StoredAttendee | null>;
   /**
-   * Stores an attendee unless another one of the same (or a newer) generation of the room's meetings
-   * was stored first for the participant; returns the one that is stored.
+   * Stores an attendee unless another one of the same (or a newer) generation of the room's meetings is
+   * stored for the participant, and only while the participant's credential epoch is `epoch`.
    */
-  putIfAbsent(attendee: StoredAttendee): Promise<StoredAttendee>;
-  /** putIfAbsent for many (provisioning); returns those stored now, leaving others' records alone. */
-  putManyIfAbsent(attendees: StoredAttendee[]): Promise<StoredAttendee[]>;
+  store(attendee: StoredAttendee, epoch: number): Promise<StoreOutcome>;
+  /** `store` for many (provisioning); outcomes in the same order. */
+  storeMany(entries: { attendee: StoredAttendee; epoch: number }[]): Promise<StoreOutcome[]>;
+  /** Sets the stored capabilities, if the stored attendee is still `attendeeId`. */
   updateCapabilities(
     participantId: string,
     roomId: string,
+    attendeeId: string,
     capabilities: AttendeeCapabilities,
   ): Promise<void>;
   listForParticipant(participantId: string): Promise<StoredAttendee[]>;
   /** Everyone holding credentials for the room now (for "issued, never connected"). */
   listForRoom(roomId: string): Promise<StoredAttendee[]>;
-  delete(participantId: string, roomId: string): Promise<void>;
+  /** Deletes the stored attendee if it is still `attendeeId`; true when this call deleted it. */
+  delete(participantId: string, roomId: string, attendeeId: string): Promise<boolean>;
 }
 
 export type AuditOutcome = 'allowed' | 'denied' | 'succeeded' | 'failed';

@@ -7,25 +7,13 @@
 import { isState } from '#domain/delegations.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
 import type { Identity } from '#domain/identity.ts';
-import type { MeetingProvider } from '#ports/meetings.ts';
-import type {
-  AttendeeRepository,
-  DelegationRepository,
-  ParticipantRepository,
-  ProgrammeRepository,
-  SeatRepository,
-} from '#ports/repositories.ts';
+import type { SeatRepository } from '#ports/repositories.ts';
+import { type AttendeeLifecycleDeps, syncParticipantCredentials } from './attendee-lifecycle.ts';
 import { requireOrganizer } from './authorize.ts';
 import { type AuditDeps, recordAudit } from './record-audit.ts';
-import { revokeCredentials } from './revoke-credentials.ts';
 
-export interface SeatDeps extends AuditDeps {
+export interface SeatDeps extends AuditDeps, AttendeeLifecycleDeps {
   seats: SeatRepository;
-  participants: ParticipantRepository;
-  delegations: DelegationRepository;
-  programme: ProgrammeRepository;
-  attendees: AttendeeRepository;
-  meetings: MeetingProvider;
 }
 
 export async function assignInPersonSeat(
@@ -77,19 +65,20 @@ export async function assignInPersonSeat(
       { holderId: result.holderId },
     );
   }
-  const attendeesDeleted = await revokeCredentials(deps, participantId);
+  // In the room now: their online attendees are deleted (in hybrid rooms).
+  const credentials = await syncParticipantCredentials(deps, participantId);
   await recordAudit(deps, {
     actor,
     action: 'seat.assign',
     outcome: 'succeeded',
     delegationCode: code,
     participantId,
-    details: { attendeesDeleted },
+    details: { credentials },
   });
   return {
     delegation: code,
     holder: { id: participant.id, name: participant.name },
-    onlineCredentialsRevoked: attendeesDeleted,
+    credentials,
   };
 }
 

@@ -1,4 +1,4 @@
-import { MeetingUnavailableError } from '#domain/errors.ts';
+import { AccessDeniedError, MeetingUnavailableError } from '#domain/errors.ts';
 import type { Clock } from '#ports/clock.ts';
 import type { MeetingProvider, ProvisioningTrigger } from '#ports/meetings.ts';
 import type { MeetingRegistry, RoomMeeting } from '#ports/repositories.ts';
@@ -38,6 +38,7 @@ export async function ensureRoomMeeting(deps: EnsureRoomMeetingDeps, roomId: str
   while (Date.now() - started < MAX_WAIT_MS) {
     const slot = await deps.registry.slot(roomId);
     const now = deps.clock.now();
+    if (slot.state === 'closed') throw roomClosed(slot.closedAt);
     if (slot.state === 'ready') {
       const { roomMeeting } = slot;
       // Trusted for a short while after it was last seen alive (a clock that moved back trusts nothing).
@@ -79,10 +80,24 @@ async function createFor(
     createdAt: at,
     verifiedAt: at,
   };
-  await deps.registry.publish(roomMeeting);
+  try {
+    await deps.registry.publish(roomMeeting);
+  } catch (error) {
+    // The room was closed while we created its meeting: end that meeting, it must not live on.
+    const slot = await deps.registry.slot(roomId);
+    if (slot.state === 'closed') {
+      await deps.meetings.deleteMeeting(meeting.MeetingId);
+      throw roomClosed(slot.closedAt);
+    }
+    throw error;
+  }
   await deps.provisioning?.request(roomId);
   return roomMeeting;
 }
+
+/** The room's window has closed (its meetings were ended): the join is refused with the window's reason. */
+export const roomClosed = (closedAt: string) =>
+  new AccessDeniedError('OUTSIDE_JOIN_WINDOW', `This room closed at ${closedAt}.`, { closesAt: closedAt });
 
 const verifications = new Map<string, Promise<RoomMeeting | null>>();
 
@@ -133,6 +148,11 @@ export async function ensureReplica(
     meeting,
   });
   const slot = await deps.registry.slot(roomMeeting.roomId);
+  const kept =
+    slot.state === 'ready' && slot.roomMeeting.replicas.some((r) => r.meetingId === meeting.MeetingId);
+  // Closed or replaced meanwhile, so our replica was not added: it must not live on.
+  if (!kept && slot.state !== 'ready') await deps.meetings.deleteMeeting(meeting.MeetingId);
+  if (slot.state === 'closed') throw roomClosed(slot.closedAt);
   if (slot.state !== 'ready' || slot.roomMeeting.generation !== roomMeeting.generation) {
     throw new MeetingUnavailableError(
       'The room’s meeting changed while it was being extended; please try again.',

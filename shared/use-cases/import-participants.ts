@@ -13,14 +13,16 @@ import {
   participantImportRowSchema,
 } from '#domain/participants.ts';
 import { formatPath } from '#domain/programme.ts';
-import type { DelegationRepository, ParticipantRepository } from '#ports/repositories.ts';
+import {
+  type AttendeeLifecycleDeps,
+  addCredentialChanges,
+  noCredentialChanges,
+  syncParticipantCredentials,
+} from './attendee-lifecycle.ts';
 import { requireOrganizer } from './authorize.ts';
 import { type AuditDeps, recordAudit } from './record-audit.ts';
 
-export interface ImportParticipantsDeps extends AuditDeps {
-  participants: ParticipantRepository;
-  delegations: DelegationRepository;
-}
+export interface ImportParticipantsDeps extends AuditDeps, AttendeeLifecycleDeps {}
 
 export const MAX_IMPORT_ROWS = 5_000;
 
@@ -58,6 +60,7 @@ export async function importParticipants(
         role: row.role,
         revoked: false,
         inPersonSeat: null,
+        credentialEpoch: 0,
         createdAt: now,
         updatedAt: now,
       });
@@ -84,15 +87,21 @@ export async function importParticipants(
   });
 
   await deps.participants.saveImport(creates, updates);
+  // A row that changed a role or a delegation changes what that person's live attendees may do.
+  let credentials = noCredentialChanges();
+  for (const p of updates) {
+    credentials = addCredentialChanges(credentials, await syncParticipantCredentials(deps, p.id));
+  }
   const summary = { rows: rows.length, created: creates.length, updated: updates.length, unchanged };
   await recordAudit(deps, {
     actor: `organizer:${identity.email}`,
     action: 'participants.import',
     outcome: 'succeeded',
-    details: summary,
+    details: { ...summary, credentials },
   });
   return {
     ...summary,
+    credentials,
     participants: [...creates, ...updates].map((p) => ({ id: p.id, email: p.email })),
   };
 }

@@ -1,60 +1,47 @@
 /**
- * Primary course: an online participant asks to join a session room. We find their record by the
- * identity's email, decide with the event's policy (revoked? audience? in-person seat? doors open?),
- * and return their attendee in one of the room's live Chime meetings.
+ * Primary course: an online participant asks to join a session room. We identify them (their record by
+ * the identity's email), decide with the event's policy (revoked? audience? in-person seat? doors open?),
+ * place them (their attendee in one of the room's live Chime meetings), and audit the decision.
  *
  * The hot path, once the room is provisioned, is one DynamoDB read (participant, room meetings and
- * attendee in one BatchGetItem) and one write (the audit record), and no Chime call. The slow path —
- * no stored attendee yet, a meeting to verify or replace — places the participant on demand: speakers
- * in the primary meeting, the audience wherever there is room, a new replica when all are full.
- * Every decision, allow or deny, goes to the audit log; the JoinToken goes only into the response.
+ * attendee in one strongly consistent BatchGetItem) and one write (the audit record), and no Chime call.
+ * Placement otherwise goes through the attendee lifecycle module, which stores an attendee only while the
+ * participant is unchanged: a revocation racing this join either deletes what we stored or makes us
+ * decide again. Every decision, allow or deny, goes to the audit log; the JoinToken only into the
+ * response. A join answers within its budget: past it, 503 MEETING_UNAVAILABLE, and nothing more is
+ * created, stored or audited as allowed for it.
  */
-import { MEETING_CAPACITY } from '#domain/capacity.ts';
-import { AccessDeniedError, ConflictError, DomainError, NotFoundError } from '#domain/errors.ts';
+import { seatingOf } from '#domain/capacity.ts';
+import { AccessDeniedError, DomainError, MeetingUnavailableError, NotFoundError } from '#domain/errors.ts';
 import { actorOf, type Identity } from '#domain/identity.ts';
 import type { Participant } from '#domain/participants.ts';
-import { type AttendeeCapabilities, decideAccess } from '#domain/policy.ts';
+import { type AttendeeCapabilities, decideAccess, sameCapabilities } from '#domain/policy.ts';
 import type { Session } from '#domain/programme.ts';
 import type { IdGenerator } from '#ports/ids.ts';
-import {
-  type ChimeAttendee,
-  type ChimeMeeting,
-  MeetingFullError,
-  MeetingGoneError,
-  type MeetingProvider,
-} from '#ports/meetings.ts';
+import { type ChimeAttendee, type ChimeMeeting, MeetingGoneError } from '#ports/meetings.ts';
 import type {
-  AttendeeRepository,
   AuditLog,
-  DelegationRepository,
   JoinContextReader,
-  ParticipantRepository,
-  ProgrammeRepository,
   RoomMeeting,
   RoomMeetingSlot,
   StoredAttendee,
 } from '#ports/repositories.ts';
 import {
-  type EnsureRoomMeetingDeps,
-  ensureReplica,
-  ensureRoomMeeting,
-  VERIFY_AFTER_MS,
-  verifyOnce,
-} from './ensure-room-meeting.ts';
+  type AttendeeLifecycleDeps,
+  meetingIn,
+  type Placement,
+  placeOnDemand,
+  syncParticipantCredentials,
+} from './attendee-lifecycle.ts';
+import { type Budget, unlimitedBudget, within } from './budget.ts';
+import { ensureRoomMeeting, roomClosed, VERIFY_AFTER_MS, verifyOnce } from './ensure-room-meeting.ts';
 import { notRegistered } from './get-my-access.ts';
 import { recordAudit } from './record-audit.ts';
 
-export interface IssueJoinCredentialsDeps extends EnsureRoomMeetingDeps {
-  participants: ParticipantRepository;
-  delegations: DelegationRepository;
-  programme: ProgrammeRepository;
-  attendees: AttendeeRepository;
-  meetings: MeetingProvider;
+export interface IssueJoinCredentialsDeps extends AttendeeLifecycleDeps {
   joinContext: JoinContextReader;
   audit: AuditLog;
   ids: IdGenerator;
-  /** Replica meetings the account allows per primary (Chime's default quota is 4; up to 40). */
-  maxReplicas: number;
 }
 
 export interface JoinCredentials {
@@ -74,12 +61,16 @@ const PROVISIONING_WAIT_MS = 8_000;
 const PROVISIONING_POLL_MS = 200;
 /** A meeting this young whose provisioning has not started yet is about to be provisioned. */
 const PROVISIONING_START_MS = 15_000;
+/** Decisions a join makes at most when the participant keeps changing under it. */
+const MAX_DECISIONS = 3;
 
 export async function issueJoinCredentials(
   deps: IssueJoinCredentialsDeps,
   identity: Identity,
   sessionId: string,
+  options: { budget?: Budget } = {},
 ): Promise<JoinCredentials> {
+  const budget = options.budget ?? unlimitedBudget;
   let participant: Participant | null = null;
   const entry = (
     outcome: 'allowed' | 'denied' | 'failed',
@@ -97,51 +88,138 @@ export async function issueJoinCredentials(
   const audit = (outcome: 'denied' | 'failed', code: string) => recordAudit(deps, entry(outcome, code));
   try {
     const session = await deps.programme.getSession(sessionId);
-    const context = await readContext(deps, identity.email, session?.id);
-    participant = context?.participant ?? null;
-    if (!participant) throw notRegistered();
-    if (!session) throw new NotFoundError('UNKNOWN_SESSION', `There is no session room "${sessionId}".`);
-    const delegation = await deps.delegations.get(participant.delegationCode);
-    if (!delegation) throw new NotFoundError('UNKNOWN_DELEGATION', 'Your delegation is not on record.');
-
-    const now = deps.clock.now();
-    const decision = decideAccess({ participant, category: delegation.category, session, now });
-    if (!decision.allowed) {
-      throw new AccessDeniedError(decision.code, decision.message, {
-        ...(decision.opensAt ? { opensAt: decision.opensAt.toISOString() } : {}),
-        ...(decision.closesAt ? { closesAt: decision.closesAt.toISOString() } : {}),
-      });
-    }
-    const speaker = decision.maySpeak || participant.role === 'Moderator';
-    const placed =
-      (await fastPath(deps, context?.slot, context?.attendee ?? null, decision.capabilities, now)) ??
-      (await slowPath(deps, participant, session, decision.capabilities, speaker));
-    const { roomMeeting, stored, meeting } = placed;
+    const joined = await within(
+      budget,
+      (async () => {
+        for (let decisions = 1; ; decisions++) {
+          // Identify and decide on the record as it is now (again, if it changed under a placement).
+          const context = await readContext(deps, identity.email, session?.id);
+          participant = context?.participant ?? null;
+          if (!participant) throw notRegistered();
+          if (!session)
+            throw new NotFoundError('UNKNOWN_SESSION', `There is no session room "${sessionId}".`);
+          const decided = await decide(deps, participant, session);
+          if (context?.slot?.state === 'closed') throw roomClosed(context.slot.closedAt);
+          // Place.
+          const placed = await place(deps, participant, session, decided, context, budget);
+          if (placed) return { session, decided, placed };
+          if (decisions >= MAX_DECISIONS) throw new MeetingUnavailableError();
+        }
+      })(),
+    );
     // The join's one write: the decision, which is also the record that credentials were handed out.
+    budget.check();
+    const { decided, placed } = joined;
+    const { roomMeeting, stored, meeting } = placed;
     await recordAudit(
       deps,
       entry('allowed', undefined, { meetingId: stored.meetingId, attendeeId: stored.attendee.AttendeeId }),
     );
     return {
       session: {
-        id: session.id,
-        title: session.title,
-        start: session.start,
-        end: session.end,
-        closesAt: decision.closesAt.toISOString(),
+        id: session?.id ?? sessionId,
+        title: joined.session.title,
+        start: joined.session.start,
+        end: joined.session.end,
+        closesAt: decided.closesAt.toISOString(),
       },
       meeting,
       attendee: { ...stored.attendee, Capabilities: stored.capabilities },
       meetingRole: stored.meetingId === roomMeeting.meetingId ? 'primary' : 'replica',
       primaryMeetingId: roomMeeting.meetingId,
       capabilities: stored.capabilities,
-      maySpeak: decision.maySpeak,
-      interventionLimitSeconds: decision.interventionLimitSeconds,
+      maySpeak: decided.maySpeak,
+      interventionLimitSeconds: decided.interventionLimitSeconds,
     };
   } catch (error) {
-    if (error instanceof DomainError) await audit('denied', error.code);
+    if (error instanceof DomainError)
+      await audit(error.code === 'MEETING_UNAVAILABLE' ? 'failed' : 'denied', error.code);
     else await audit('failed', 'INTERNAL');
     throw error;
+  }
+}
+
+type Allowed = Extract<ReturnType<typeof decideAccess>, { allowed: true }>;
+
+async function decide(
+  deps: IssueJoinCredentialsDeps,
+  participant: Participant,
+  session: Session,
+): Promise<Allowed> {
+  const delegation = await deps.delegations.get(participant.delegationCode);
+  if (!delegation) throw new NotFoundError('UNKNOWN_DELEGATION', 'Your delegation is not on record.');
+  const decision = decideAccess({
+    participant,
+    category: delegation.category,
+    session,
+    now: deps.clock.now(),
+  });
+  if (!decision.allowed) {
+    throw new AccessDeniedError(decision.code, decision.message, {
+      ...(decision.opensAt ? { opensAt: decision.opensAt.toISOString() } : {}),
+      ...(decision.closesAt ? { closesAt: decision.closesAt.toISOString() } : {}),
+    });
+  }
+  return decision;
+}
+
+/**
+ * The participant's attendee in the room: the stored one when it is in a live meeting of the room with
+ * the capabilities decided, else one placed now. Null when the participant changed meanwhile (decide
+ * again).
+ */
+async function place(
+  deps: IssueJoinCredentialsDeps,
+  participant: Participant,
+  session: Session,
+  decided: Allowed,
+  context: Awaited<ReturnType<typeof readContext>>,
+  budget: Budget,
+): Promise<Placement | null> {
+  const stored = context?.attendee ?? null;
+  const fast = await fastPath(deps, context?.slot, stored, decided.capabilities);
+  if (fast) return fast;
+  for (let attempt = 0; ; attempt++) {
+    let rm = await ensureRoomMeeting(deps, session.id);
+    let existing = await deps.attendees.get(participant.id, session.id);
+    if (!existing || !meetingIn(rm, existing.meetingId)) {
+      const provisioned = await awaitProvisioning(deps, rm, participant, budget);
+      if (provisioned) {
+        existing = provisioned;
+        // The run may have added replicas since: take the room as it is now.
+        rm = await ensureRoomMeeting(deps, session.id);
+      }
+    }
+    try {
+      if (existing && meetingIn(rm, existing.meetingId)) {
+        if (sameCapabilities(existing.capabilities, decided.capabilities)) {
+          return {
+            roomMeeting: rm,
+            stored: existing,
+            meeting: meetingIn(rm, existing.meetingId) as ChimeMeeting,
+          };
+        }
+        // The record says other capabilities than the attendee has: the one rule applies them (and
+        // settles a race with a role change), then we decide again on the record as it is.
+        await syncParticipantCredentials(deps, participant.id, { roomId: session.id });
+        return null;
+      }
+      const result = await placeOnDemand(deps, {
+        participant,
+        session,
+        roomMeeting: rm,
+        capabilities: decided.capabilities,
+        seating: seatingOf(decided, participant.role),
+        budget,
+      });
+      return result.outcome === 'placed' ? result.placement : null;
+    } catch (error) {
+      if (error instanceof MeetingGoneError && attempt < 2) {
+        await deps.registry.retire(session.id, error.meetingId);
+        continue;
+      }
+      throw error;
+    }
   }
 }
 
@@ -160,16 +238,6 @@ async function readContext(deps: IssueJoinCredentialsDeps, email: string, roomId
   return null;
 }
 
-interface Placement {
-  roomMeeting: RoomMeeting;
-  stored: StoredAttendee;
-  meeting: ChimeMeeting;
-}
-
-const meetingsOf = (rm: RoomMeeting) => [{ meetingId: rm.meetingId, meeting: rm.meeting }, ...rm.replicas];
-const meetingIn = (rm: RoomMeeting, meetingId: string) =>
-  meetingsOf(rm).find((m) => m.meetingId === meetingId)?.meeting;
-
 /**
  * The stored attendee, when it is in one of the room's meetings and those were seen alive a moment ago
  * — or, if that moment has passed, once one check with Chime (shared with concurrent joins) says so.
@@ -179,58 +247,15 @@ async function fastPath(
   slot: RoomMeetingSlot | undefined,
   stored: StoredAttendee | null,
   capabilities: AttendeeCapabilities,
-  now: Date,
 ): Promise<Placement | null> {
   if (slot?.state !== 'ready' || !stored) return null;
+  const now = deps.clock.now();
   let rm: RoomMeeting | null = slot.roomMeeting;
   const meeting = meetingIn(rm, stored.meetingId);
   if (!meeting || !sameCapabilities(stored.capabilities, capabilities)) return null;
   const age = now.getTime() - Date.parse(rm.verifiedAt);
   if (age < 0 || age >= VERIFY_AFTER_MS) rm = await verifyOnce(deps, rm, now);
   return rm ? { roomMeeting: rm, stored, meeting } : null;
-}
-
-async function slowPath(
-  deps: IssueJoinCredentialsDeps,
-  participant: Participant,
-  session: Session,
-  capabilities: AttendeeCapabilities,
-  speaker: boolean,
-): Promise<Placement> {
-  for (let attempt = 0; ; attempt++) {
-    let rm = await ensureRoomMeeting(deps, session.id);
-    let existing = await deps.attendees.get(participant.id, session.id);
-    if (!existing || !meetingIn(rm, existing.meetingId)) {
-      const provisioned = await awaitProvisioning(deps, rm, participant);
-      if (provisioned) {
-        existing = provisioned;
-        // The run may have added replicas since: take the room as it is now.
-        rm = await ensureRoomMeeting(deps, session.id);
-      }
-    }
-    try {
-      if (existing && meetingIn(rm, existing.meetingId)) {
-        const stored = await withCapabilities(deps, existing, capabilities);
-        return { roomMeeting: rm, stored, meeting: meetingIn(rm, stored.meetingId) as ChimeMeeting };
-      }
-      const target = await placeOnDemand(deps, rm, speaker, session);
-      rm = target.roomMeeting;
-      const stored = await createOnDemand(deps, participant, rm, target.meetingId, capabilities);
-      return { roomMeeting: rm, stored, meeting: meetingIn(rm, stored.meetingId) ?? target.meeting };
-    } catch (error) {
-      if (error instanceof MeetingGoneError && attempt < 2) {
-        await deps.registry.retire(session.id, rm.meetingId);
-        continue;
-      }
-      if (error instanceof MeetingFullError && attempt < 2) {
-        // Chime says the meeting is full where our count did not: take that as the count and re-place.
-        await deps.registry.adjustCount(session.id, error.meetingId, MEETING_CAPACITY);
-        continue;
-      }
-      if (error instanceof MeetingFullError) throw roomFull(session);
-      throw error;
-    }
-  }
 }
 
 /**
@@ -242,10 +267,12 @@ async function awaitProvisioning(
   deps: IssueJoinCredentialsDeps,
   rm: RoomMeeting,
   participant: Participant,
+  budget: Budget,
 ): Promise<StoredAttendee | null> {
   if (!deps.provisioning) return null;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const deadline = Date.now() + PROVISIONING_WAIT_MS;
+  // Within the join's budget, leaving it time to place on its own if the run does not reach it.
+  const deadline = Math.min(Date.now() + PROVISIONING_WAIT_MS, budget.deadline - PROVISIONING_WAIT_MS / 2);
   let current = rm;
   while (Date.now() < deadline) {
     const run = current.provisioning;
@@ -262,91 +289,3 @@ async function awaitProvisioning(
   }
   return null;
 }
-
-/** A meeting with room for one more record: speakers in the primary, the audience anywhere. */
-async function placeOnDemand(
-  deps: IssueJoinCredentialsDeps,
-  rm: RoomMeeting,
-  speaker: boolean,
-  session: Session,
-): Promise<{ roomMeeting: RoomMeeting; meetingId: string; meeting: ChimeMeeting }> {
-  let current = rm;
-  for (;;) {
-    const candidates = speaker ? meetingsOf(current).slice(0, 1) : meetingsOf(current);
-    for (const m of candidates) {
-      if ((current.counts[m.meetingId] ?? 0) >= MEETING_CAPACITY) continue;
-      if (await deps.registry.reserve(current.roomId, m.meetingId, MEETING_CAPACITY)) {
-        return { roomMeeting: current, ...m };
-      }
-    }
-    // Look again before making a replica: another join (or the provisioning run) may have made one.
-    const latest = await deps.registry.slot(current.roomId);
-    if (latest.state === 'ready' && latest.roomMeeting.generation === current.generation) {
-      const grown = latest.roomMeeting.replicas.length > current.replicas.length;
-      current = latest.roomMeeting;
-      if (grown) continue;
-    }
-    if (speaker || current.replicas.length >= deps.maxReplicas) throw roomFull(session);
-    const before = current.replicas.length;
-    current = await ensureReplica(deps, current, before);
-    if (current.replicas.length <= before) throw roomFull(session);
-  }
-}
-
-async function createOnDemand(
-  deps: IssueJoinCredentialsDeps,
-  participant: Participant,
-  rm: RoomMeeting,
-  meetingId: string,
-  capabilities: AttendeeCapabilities,
-): Promise<StoredAttendee> {
-  const { roomId } = rm;
-  let attendee: ChimeAttendee;
-  try {
-    attendee = await deps.meetings.createAttendee(meetingId, participant.id, capabilities);
-  } catch (error) {
-    await deps.registry.adjustCount(roomId, meetingId, -1);
-    throw error;
-  }
-  const kept = await deps.attendees.putIfAbsent({
-    participantId: participant.id,
-    roomId,
-    meetingId,
-    generation: rm.generation,
-    attendee,
-    capabilities,
-    createdAt: deps.clock.now().toISOString(),
-  });
-  if (kept.attendee.AttendeeId !== attendee.AttendeeId) {
-    // Another device (or the provisioning run) stored an attendee first: use that one, and free the
-    // record we made (records count toward the meeting's cap until deleted).
-    await deps.meetings.deleteAttendee(meetingId, attendee.AttendeeId);
-    await deps.registry.adjustCount(roomId, meetingId, -1);
-  }
-  return kept;
-}
-
-/** The participant's role changed since the attendee was made: the same token, with what they may do now. */
-async function withCapabilities(
-  deps: IssueJoinCredentialsDeps,
-  existing: StoredAttendee,
-  capabilities: AttendeeCapabilities,
-): Promise<StoredAttendee> {
-  if (sameCapabilities(existing.capabilities, capabilities)) return existing;
-  await deps.meetings.updateAttendeeCapabilities(
-    existing.meetingId,
-    existing.attendee.AttendeeId,
-    capabilities,
-  );
-  await deps.attendees.updateCapabilities(existing.participantId, existing.roomId, capabilities);
-  return { ...existing, capabilities };
-}
-
-const sameCapabilities = (a: AttendeeCapabilities, b: AttendeeCapabilities) =>
-  a.Audio === b.Audio && a.Video === b.Video && a.Content === b.Content;
-
-const roomFull = (session: Session) =>
-  new ConflictError(
-    'ROOM_FULL',
-    `${session.title} is full: its meetings hold no more attendees. Please contact the secretariat.`,
-  );

@@ -6,23 +6,13 @@
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
 import type { Identity } from '#domain/identity.ts';
 import { type Participant, type ParticipantUpdate, toParticipantView } from '#domain/participants.ts';
-import type { MeetingProvider } from '#ports/meetings.ts';
-import type {
-  AttendeeRepository,
-  DelegationRepository,
-  ParticipantRepository,
-  SeatRepository,
-} from '#ports/repositories.ts';
+import type { SeatRepository } from '#ports/repositories.ts';
+import { type AttendeeLifecycleDeps, syncParticipantCredentials } from './attendee-lifecycle.ts';
 import { requireOrganizer } from './authorize.ts';
 import { type AuditDeps, recordAudit } from './record-audit.ts';
-import { revokeCredentials } from './revoke-credentials.ts';
 
-export interface ManageParticipantsDeps extends AuditDeps {
-  participants: ParticipantRepository;
-  delegations: DelegationRepository;
+export interface ManageParticipantsDeps extends AuditDeps, AttendeeLifecycleDeps {
   seats: SeatRepository;
-  attendees: AttendeeRepository;
-  meetings: MeetingProvider;
 }
 
 export async function getParticipant(
@@ -81,15 +71,17 @@ export async function updateParticipant(
     updatedAt: deps.clock.now().toISOString(),
   };
   await deps.participants.update(next, current.email);
+  // A new role or delegation changes what their live attendees may do, or whether they may live at all.
+  const credentials = await syncParticipantCredentials(deps, id);
   await recordAudit(deps, {
     actor: `organizer:${identity.email}`,
     action: 'participant.update',
     outcome: 'succeeded',
     participantId: id,
     delegationCode: next.delegationCode,
-    details: { fields: Object.keys(update) },
+    details: { fields: Object.keys(update), credentials },
   });
-  return toParticipantView(next);
+  return { ...toParticipantView(next), credentials };
 }
 
 export async function revokeParticipant(deps: ManageParticipantsDeps, identity: Identity, id: string) {
@@ -104,16 +96,16 @@ export async function revokeParticipant(deps: ManageParticipantsDeps, identity: 
     updatedAt: now.toISOString(),
   };
   await deps.participants.update(revoked, current.email);
-  const attendeesDeleted = await revokeCredentials(deps, id);
+  const credentials = await syncParticipantCredentials(deps, id);
   await recordAudit(deps, {
     actor: `organizer:${identity.email}`,
     action: 'participant.revoke',
     outcome: 'succeeded',
     participantId: id,
     delegationCode: current.delegationCode,
-    details: { attendeesDeleted, seatReleased: current.inPersonSeat },
+    details: { credentials, seatReleased: current.inPersonSeat },
   });
-  return toParticipantView(revoked);
+  return { ...toParticipantView(revoked), credentials };
 }
 
 async function mustFind(

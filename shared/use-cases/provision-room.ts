@@ -1,33 +1,36 @@
 /**
  * Primary course: when a room's doors open (or its meeting is first created), make the attendees of
  * everyone who may join it ahead of time — in batches of 100, paced under Chime's rate — and store
- * them, so that at 10:00 a join needs only our own records. Speakers and moderators go to the primary
- * meeting; the audience fills the primary, then replica meetings. Safe to run again: whoever already
- * holds an attendee in a current meeting is skipped, and a lost race keeps the first attendee stored.
+ * them, so that at 10:00 a join needs only our own records. The panel goes to the primary meeting; the
+ * audience fills the primary up to its reserve, then replica meetings up to Chime's 250.
+ *
+ * Each batch first reserves its records against the meeting's count as it is then (never past the
+ * limit, whatever joins take meanwhile). Throttles pause the run and it resumes; if Chime stays
+ * unavailable the rest is handed to on-demand placement, with every unused record given back. Each
+ * attendee is stored on the condition that its participant is unchanged since the run read them; those
+ * not stored are released. Afterwards the room's orphans are swept. Safe to run again: whoever holds an
+ * attendee in a current meeting is skipped.
  */
-import { allocate } from '#domain/capacity.ts';
-import { NotFoundError } from '#domain/errors.ts';
+import { meetingLimit, seatingOf } from '#domain/capacity.ts';
+import { MeetingUnavailableError, NotFoundError } from '#domain/errors.ts';
 import type { Participant } from '#domain/participants.ts';
 import { type AttendeeCapabilities, decideAccess } from '#domain/policy.ts';
 import { joinWindowOf } from '#domain/programme.ts';
 import type { ChimeAttendee } from '#ports/meetings.ts';
-import type {
-  AttendeeRepository,
-  DelegationRepository,
-  ParticipantRepository,
-  ProgrammeRepository,
-  RoomMeeting,
-  StoredAttendee,
-} from '#ports/repositories.ts';
-import { type EnsureRoomMeetingDeps, ensureReplica, ensureRoomMeeting } from './ensure-room-meeting.ts';
+import type { RoomMeeting } from '#ports/repositories.ts';
+import {
+  type AttendeeLifecycleDeps,
+  attendeeRequests,
+  meetingsOf,
+  storeProvisioned,
+  sweepOrphans,
+} from './attendee-lifecycle.ts';
+import { ensureReplica, ensureRoomMeeting } from './ensure-room-meeting.ts';
 import { type AuditDeps, recordAudit } from './record-audit.ts';
 
-export interface ProvisionRoomDeps extends EnsureRoomMeetingDeps, AuditDeps {
-  programme: ProgrammeRepository;
-  participants: ParticipantRepository;
-  delegations: DelegationRepository;
-  attendees: AttendeeRepository;
-  maxReplicas: number;
+export interface ProvisionRoomDeps extends AttendeeLifecycleDeps, AuditDeps {
+  /** How long an unheld attendee must stay unheld before the sweep deletes it (default 30 s). */
+  sweepGraceMs?: number;
 }
 
 export interface ProvisionSummary {
@@ -37,9 +40,18 @@ export interface ProvisionSummary {
   eligible?: number;
   alreadyHeld?: number;
   created?: number;
+  /** Eligible participants no meeting could take (the room is full). */
   unplaced?: number;
+  /** Left to on-demand placement because Chime stayed unavailable (they are placed when they join). */
+  handedOff?: number;
+  /** Made and not stored (the participant changed meanwhile, or a join stored one first): deleted. */
+  released?: number;
+  /** Attendees no participant held, deleted by the sweep after the run. */
+  orphansDeleted?: number;
   meetings?: number;
   batchCalls?: number;
+  /** Times the run paused for Chime throttling or unavailability, and resumed. */
+  pauses?: number;
 }
 
 const BATCH = 100;
@@ -47,6 +59,8 @@ const BATCH = 100;
 const RUN_STALE_MS = 5 * 60_000;
 /** Error codes of a batch entry worth retrying (the others would fail again). */
 const RETRYABLE = /throttl|unavailable|servicefailure|internal/i;
+/** Pauses before the run hands the rest to on-demand placement. */
+const MAX_PAUSES = 6;
 
 export async function provisionRoom(deps: ProvisionRoomDeps, roomId: string): Promise<ProvisionSummary> {
   const session = await deps.programme.getSession(roomId);
@@ -54,6 +68,9 @@ export async function provisionRoom(deps: ProvisionRoomDeps, roomId: string): Pr
   const now = deps.clock.now();
   const { opensAt, closesAt } = joinWindowOf(session);
   if (now >= closesAt) return { roomId, status: 'skipped', reason: 'the room has closed' };
+  if ((await deps.registry.slot(roomId)).state === 'closed') {
+    return { roomId, status: 'skipped', reason: 'the room has closed' };
+  }
 
   // This run made (or found) the meeting itself: it must not ask for another run.
   const inner: ProvisionRoomDeps = { ...deps, provisioning: undefined };
@@ -72,12 +89,12 @@ export async function provisionRoom(deps: ProvisionRoomDeps, roomId: string): Pr
     const at = new Date(Math.max(now.getTime(), opensAt.getTime()));
     const everyone = await deps.participants.listAll();
     const delegations = await deps.delegations.getMany([...new Set(everyone.map((p) => p.delegationCode))]);
-    const capabilities = new Map<string, AttendeeCapabilities>();
-    const speakers: string[] = [];
-    const audience: string[] = [];
+    const decisions = new Map<string, { epoch: number; capabilities: AttendeeCapabilities }>();
+    const queues: Record<'panel' | 'audience', string[]> = { panel: [], audience: [] };
+    const current = new Set(meetingsOf(rm).map((m) => m.meetingId));
     const held = new Set(
       (await deps.attendees.listForRoom(roomId))
-        .filter((a) => [rm.meetingId, ...rm.replicas.map((r) => r.meetingId)].includes(a.meetingId))
+        .filter((a) => current.has(a.meetingId))
         .map((a) => a.participantId),
     );
     let eligible = 0;
@@ -88,51 +105,75 @@ export async function provisionRoom(deps: ProvisionRoomDeps, roomId: string): Pr
       if (!decision.allowed) continue;
       eligible++;
       if (held.has(p.id)) continue;
-      capabilities.set(p.id, decision.capabilities);
-      (decision.maySpeak || p.role === 'Moderator' ? speakers : audience).push(p.id);
+      decisions.set(p.id, { epoch: p.credentialEpoch, capabilities: decision.capabilities });
+      queues[seatingOf(decision, p.role) === 'panel' ? 'panel' : 'audience'].push(p.id);
     }
 
-    const load = {
-      primary: rm.counts[rm.meetingId] ?? 0,
-      replicas: rm.replicas.map((r) => rm.counts[r.meetingId] ?? 0),
-    };
-    const plan = allocate(speakers, audience, load, deps.maxReplicas);
-    for (let i = rm.replicas.length; i < plan.replicas.length; i++) {
-      if (plan.replicas[i]?.length) rm = await ensureReplica(inner, rm, i);
-    }
-
-    let created = 0;
-    let batchCalls = 0;
-    let unplaced = plan.unplaced.length;
-    const targets: [string, string[]][] = [
-      [rm.meetingId, plan.primary],
-      ...plan.replicas.map((ids, i): [string, string[]] => [rm.replicas[i]?.meetingId ?? '', ids]),
-    ];
-    for (const [meetingId, ids] of targets) {
-      for (let i = 0; i < ids.length; i += BATCH) {
-        const chunk = ids.slice(i, i + BATCH);
-        const result = await createBatch(deps, rm, meetingId, chunk, capabilities);
-        created += result.created;
-        unplaced += result.failed;
-        batchCalls += result.calls;
+    const totals = { created: 0, released: 0, batchCalls: 0, pauses: 0, handedOff: 0, leftover: 0 };
+    // The primary first — the panel up to its limit, the audience up to its reserve, in shared batches —
+    // then the audience replica by replica, each replica made when it is needed.
+    for (let index = -1; index < deps.maxReplicas; index++) {
+      if (queues.panel.length + queues.audience.length === 0 || totals.handedOff > 0) break;
+      if (index >= 0 && queues.audience.length === 0) break;
+      if (index >= 0 && !rm.replicas[index]) rm = await ensureReplica(inner, rm, index);
+      const meetingId = index < 0 ? rm.meetingId : rm.replicas[index]?.meetingId;
+      if (!meetingId) break;
+      const kind = index < 0 ? 'primary' : 'replica';
+      for (;;) {
+        const panel =
+          kind === 'primary'
+            ? await deps.registry.reserveUpTo(
+                roomId,
+                meetingId,
+                Math.min(BATCH, queues.panel.length),
+                meetingLimit(kind, 'panel'),
+              )
+            : 0;
+        const audience = await deps.registry.reserveUpTo(
+          roomId,
+          meetingId,
+          Math.min(BATCH - panel, queues.audience.length),
+          meetingLimit(kind, 'audience'),
+        );
+        const chunk = [...queues.panel.splice(0, panel), ...queues.audience.splice(0, audience)];
+        if (chunk.length === 0) break;
+        const result = await createBatch(deps, rm, meetingId, chunk, decisions, totals);
+        totals.created += result.stored;
+        totals.released += result.released;
+        totals.leftover += result.leftover.length;
+        if (result.gaveUp.length > 0) {
+          // Chime stays unavailable: the rest join on demand (their records are not reserved).
+          totals.handedOff = result.gaveUp.length + queues.panel.length + queues.audience.length;
+          queues.panel.length = 0;
+          queues.audience.length = 0;
+          break;
+        }
       }
     }
+    const unplaced = queues.panel.length + queues.audience.length;
+    const sweep = await sweepOrphans(deps, roomId, { graceMs: deps.sweepGraceMs ?? 30_000 });
+    const slot = await deps.registry.slot(roomId);
+    if (slot.state === 'ready') rm = slot.roomMeeting;
     await deps.registry.setProvisioning(roomId, rm.generation, {
       status: 'done',
       startedAt,
       finishedAt: deps.clock.now().toISOString(),
-      placed: created,
-      unplaced,
+      placed: totals.created,
+      unplaced: unplaced + totals.handedOff + totals.leftover,
     });
     const summary: ProvisionSummary = {
       roomId,
       status: 'done',
       eligible,
       alreadyHeld: held.size,
-      created,
+      created: totals.created,
       unplaced,
+      handedOff: totals.handedOff + totals.leftover,
+      released: totals.released,
+      orphansDeleted: sweep.deleted,
       meetings: 1 + rm.replicas.length,
-      batchCalls,
+      batchCalls: totals.batchCalls,
+      pauses: totals.pauses,
     };
     await recordAudit(deps, {
       actor: 'system:provisioning',
@@ -153,55 +194,58 @@ export async function provisionRoom(deps: ProvisionRoomDeps, roomId: string): Pr
 }
 
 /**
- * One batch of up to 100: the meeting's records are counted first (so on-demand joins see them taken),
- * entries that failed for a passing reason are retried alone, and every attendee made is stored unless
- * an on-demand join stored one first — then ours is deleted, since records count until deleted.
+ * One batch of up to 100, its records already reserved: entries that failed for a passing reason are
+ * retried; a call that Chime throttles past the adapter's budget pauses the run and is made again. What
+ * was made is stored (or released); every record not used is given back.
  */
 async function createBatch(
   deps: ProvisionRoomDeps,
   rm: RoomMeeting,
   meetingId: string,
   ids: string[],
-  capabilities: Map<string, AttendeeCapabilities>,
-): Promise<{ created: number; failed: number; calls: number }> {
-  await deps.registry.adjustCount(rm.roomId, meetingId, ids.length);
+  decisions: Map<string, { epoch: number; capabilities: AttendeeCapabilities }>,
+  totals: { batchCalls: number; pauses: number },
+): Promise<{ stored: number; released: number; leftover: string[]; gaveUp: string[] }> {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const made: ChimeAttendee[] = [];
   let pending = ids;
-  let calls = 0;
-  for (let round = 0; round < 3 && pending.length > 0; round++) {
-    calls++;
-    const result = await deps.meetings.batchCreateAttendees(
-      meetingId,
-      pending.map((id) => ({
-        externalUserId: id,
-        capabilities: capabilities.get(id) as AttendeeCapabilities,
-      })),
-    );
-    made.push(...result.attendees);
-    pending = result.errors.filter((e) => RETRYABLE.test(e.code)).map((e) => e.externalUserId);
-  }
-  const at = deps.clock.now().toISOString();
-  const stored = await deps.attendees.putManyIfAbsent(
-    made.map(
-      (attendee): StoredAttendee => ({
-        participantId: attendee.ExternalUserId,
-        roomId: rm.roomId,
+  let failedForGood: string[] = [];
+  let gaveUp: string[] = [];
+  for (let round = 0, pauses = 0; round < 3 && pending.length > 0; ) {
+    totals.batchCalls++;
+    try {
+      const result = await deps.meetings.batchCreateAttendees(
         meetingId,
-        generation: rm.generation,
-        attendee,
-        capabilities: capabilities.get(attendee.ExternalUserId) as AttendeeCapabilities,
-        createdAt: at,
-      }),
-    ),
-  );
-  const storedIds = new Set(stored.map((s) => s.attendee.AttendeeId));
-  for (const attendee of made) {
-    if (!storedIds.has(attendee.AttendeeId))
-      await deps.meetings.deleteAttendee(meetingId, attendee.AttendeeId);
+        attendeeRequests(pending, decisions),
+      );
+      made.push(...result.attendees);
+      const retryable = result.errors.filter((e) => RETRYABLE.test(e.code)).map((e) => e.externalUserId);
+      failedForGood = failedForGood.concat(
+        result.errors.filter((e) => !RETRYABLE.test(e.code)).map((e) => e.externalUserId),
+      );
+      pending = retryable;
+      round++;
+    } catch (error) {
+      if (!(error instanceof MeetingUnavailableError)) {
+        await deps.registry.giveBack(rm.roomId, meetingId, ids.length - made.length);
+        if (made.length > 0) await storeProvisioned(deps, rm, meetingId, made, decisions);
+        throw error;
+      }
+      if (++pauses > MAX_PAUSES) {
+        gaveUp = pending;
+        break;
+      }
+      totals.pauses++;
+      await sleep(1_000 * pauses);
+    }
   }
-  const unused = ids.length - stored.length;
-  if (unused > 0) await deps.registry.adjustCount(rm.roomId, meetingId, -unused);
-  return { created: stored.length, failed: ids.length - made.length, calls };
+  await deps.registry.giveBack(rm.roomId, meetingId, ids.length - made.length);
+  const { stored, released } =
+    made.length > 0
+      ? await storeProvisioned(deps, rm, meetingId, made, decisions)
+      : { stored: 0, released: 0 };
+  // Entries still failing after three rounds, or refused for good, are placed when they join.
+  return { stored, released, leftover: gaveUp.length > 0 ? [] : [...pending, ...failedForGood], gaveUp };
 }
 
 const byId = (a: Participant, b: Participant) => a.id.localeCompare(b.id);

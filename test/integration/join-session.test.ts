@@ -137,7 +137,7 @@ describe('Route: POST /sessions/{sessionId}/join', () => {
 
     // Assess: refused, and the token handed out before no longer works in Chime
     expect(seat.status).toBe(200);
-    expect(seat.body.onlineCredentialsRevoked).toBe(1);
+    expect(seat.body.credentials).toEqual({ deleted: 1, updated: 0 });
     expect(after.status).toBe(403);
     expect(after.body.error.code).toBe('IN_PERSON_SEAT_HOLDER');
     await expect(

@@ -7,6 +7,7 @@ import {
   DeleteAttendeeCommand,
   DeleteMeetingCommand,
   GetMeetingCommand,
+  ListAttendeesCommand,
   UpdateAttendeeCapabilitiesCommand,
 } from '@aws-sdk/client-chime-sdk-meetings';
 import { MeetingUnavailableError } from '#domain/errors.ts';
@@ -151,6 +152,29 @@ export function createChimeMeetingProvider(options: ChimeProviderOptions): Meeti
           }),
         ),
       );
+    },
+    async listAttendees(meetingId) {
+      const out: ChimeAttendee[] = [];
+      let token: string | undefined;
+      try {
+        do {
+          const page = await call('ListAttendees', () =>
+            client.send(
+              new ListAttendeesCommand({
+                MeetingId: meetingId,
+                MaxResults: 100,
+                ...(token ? { NextToken: token } : {}),
+              }),
+            ),
+          );
+          out.push(...((page.Attendees ?? []) as ChimeAttendee[]));
+          token = page.NextToken;
+        } while (token);
+      } catch (error) {
+        if (isNotFound(error)) return [];
+        throw error;
+      }
+      return out;
     },
     async deleteAttendee(meetingId, attendeeId) {
       try {

@@ -1,14 +1,13 @@
 import {
   DeleteCommand,
   GetCommand,
-  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AttendeeCapabilities } from '#domain/policy.ts';
 import type { ChimeAttendee } from '#ports/meetings.ts';
-import type { AttendeeRepository, StoredAttendee } from '#ports/repositories.ts';
+import type { AttendeeRepository, StoredAttendee, StoreOutcome } from '#ports/repositories.ts';
 import { cancellationReasons, isConditionFailure, type TableContext, withConflictRetry } from './client.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
 import { queryGroup } from './query.ts';
@@ -46,68 +45,87 @@ export function createAttendeeRepository(ctx: TableContext): AttendeeRepository 
     version: ITEM_VERSION,
     ...a,
   });
-  const putIfAbsent = async (a: StoredAttendee): Promise<StoredAttendee> => {
+  /**
+   * The attendee's Put and the participant's epoch check, in one transaction: a change of the
+   * participant (which moves the epoch first) and this store are ordered by DynamoDB.
+   */
+  const storeItems = (a: StoredAttendee, epoch: number) => [
+    {
+      ConditionCheck: {
+        TableName: ctx.tableName,
+        Key: keys.participant(a.participantId),
+        ConditionExpression:
+          epoch === 0
+            ? 'attribute_exists(pk) AND (attribute_not_exists(credentialEpoch) OR credentialEpoch = :e)'
+            : 'credentialEpoch = :e',
+        ExpressionAttributeValues: { ':e': epoch },
+      },
+    },
+    {
+      Put: {
+        TableName: ctx.tableName,
+        Item: toItem(a),
+        // Absent, or left from an older generation of the room's meetings (which have ended).
+        ConditionExpression: 'attribute_not_exists(pk) OR generation < :g',
+        ExpressionAttributeValues: { ':g': a.generation },
+      },
+    },
+  ];
+  const store = async (a: StoredAttendee, epoch: number): Promise<StoreOutcome> => {
     try {
-      await ctx.doc.send(
-        new PutCommand({
-          TableName: ctx.tableName,
-          Item: toItem(a),
-          // Absent, or left from an older generation of the room's meetings (which have ended).
-          ConditionExpression: 'attribute_not_exists(pk) OR generation < :g',
-          ExpressionAttributeValues: { ':g': a.generation },
-        }),
+      await withConflictRetry(() =>
+        ctx.doc.send(new TransactWriteCommand({ TransactItems: storeItems(a, epoch) })),
       );
-      return a;
+      return { outcome: 'stored' };
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const winner = await get(a.participantId, a.roomId);
-      if (!winner) throw error;
-      return winner;
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      if (reasons[0] === 'ConditionalCheckFailed') return { outcome: 'stale' };
+      if (reasons[1] !== 'ConditionalCheckFailed') throw error;
+      const holder = await get(a.participantId, a.roomId);
+      // Deleted again between our write and this read: try once more from the top.
+      if (!holder) return store(a, epoch);
+      return { outcome: 'taken', holder };
     }
   };
   return {
     get,
-    putIfAbsent,
-    async putManyIfAbsent(list) {
-      const stored: StoredAttendee[] = [];
-      // One transaction of up to 100 conditional puts; if any lost its race, each goes alone.
-      for (let i = 0; i < list.length; i += 100) {
-        const batch = list.slice(i, i + 100);
+    store,
+    async storeMany(entries) {
+      const outcomes: StoreOutcome[] = [];
+      // Transactions of up to 50 attendees (100 items with their checks); if any lost, each goes alone.
+      for (let i = 0; i < entries.length; i += 50) {
+        const batch = entries.slice(i, i + 50);
         try {
           await withConflictRetry(() =>
             ctx.doc.send(
               new TransactWriteCommand({
-                TransactItems: batch.map((a) => ({
-                  Put: {
-                    TableName: ctx.tableName,
-                    Item: toItem(a),
-                    ConditionExpression: 'attribute_not_exists(pk) OR generation < :g',
-                    ExpressionAttributeValues: { ':g': a.generation },
-                  },
-                })),
+                TransactItems: batch.flatMap((e) => storeItems(e.attendee, e.epoch)),
               }),
             ),
           );
-          stored.push(...batch);
+          outcomes.push(...batch.map((): StoreOutcome => ({ outcome: 'stored' })));
         } catch (error) {
           if (!cancellationReasons(error)?.includes('ConditionalCheckFailed')) throw error;
-          for (const a of batch) {
-            const kept = await putIfAbsent(a);
-            if (kept.attendee.AttendeeId === a.attendee.AttendeeId) stored.push(a);
-          }
+          for (const e of batch) outcomes.push(await store(e.attendee, e.epoch));
         }
       }
-      return stored;
+      return outcomes;
     },
-    async updateCapabilities(participantId, roomId, capabilities) {
-      await ctx.doc.send(
-        new UpdateCommand({
-          TableName: ctx.tableName,
-          Key: keys.attendee(participantId, roomId),
-          UpdateExpression: 'SET capabilities = :c, attendee.Capabilities = :c',
-          ExpressionAttributeValues: { ':c': capabilities },
-        }),
-      );
+    async updateCapabilities(participantId, roomId, attendeeId, capabilities) {
+      try {
+        await ctx.doc.send(
+          new UpdateCommand({
+            TableName: ctx.tableName,
+            Key: keys.attendee(participantId, roomId),
+            UpdateExpression: 'SET capabilities = :c, attendee.Capabilities = :c',
+            ConditionExpression: 'attendee.AttendeeId = :a',
+            ExpressionAttributeValues: { ':c': capabilities, ':a': attendeeId },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
     },
     async listForParticipant(participantId) {
       const out = await ctx.doc.send(
@@ -127,10 +145,21 @@ export function createAttendeeRepository(ctx: TableContext): AttendeeRepository 
       const items = await queryGroup(ctx, keys.attendeesOfRoom(roomId).gsi1pk);
       return items.map(attendeeFromItem);
     },
-    async delete(participantId, roomId) {
-      await ctx.doc.send(
-        new DeleteCommand({ TableName: ctx.tableName, Key: keys.attendee(participantId, roomId) }),
-      );
+    async delete(participantId, roomId, attendeeId) {
+      try {
+        await ctx.doc.send(
+          new DeleteCommand({
+            TableName: ctx.tableName,
+            Key: keys.attendee(participantId, roomId),
+            ConditionExpression: 'attendee.AttendeeId = :a',
+            ExpressionAttributeValues: { ':a': attendeeId },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        return false;
+      }
     },
   };
 }

@@ -8,8 +8,9 @@ import { participantFromItem } from './participant-repository.ts';
 
 /**
  * The join's hot path in one BatchGetItem: the participant, the room's meetings and the participant's
- * attendee in the room. Eventually consistent (half the cost): a record written a moment ago and not yet
- * seen sends the join down the slow path, which reads strongly and settles any race with conditions.
+ * attendee in the room. Strongly consistent: a revocation, a seat or a room's close that has returned is
+ * seen by every join that starts after it (an eventually consistent read could hand out, a moment later,
+ * an attendee that the change had just deleted).
  */
 export function createJoinContextReader(ctx: TableContext): JoinContextReader {
   return {
@@ -20,9 +21,10 @@ export function createJoinContextReader(ctx: TableContext): JoinContextReader {
         keys.attendee(participantId, roomId),
       ];
       const found = new Map<string, Record<string, unknown>>();
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [ctx.tableName]: { Keys: wanted },
-      };
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined =
+        {
+          [ctx.tableName]: { Keys: wanted, ConsistentRead: true },
+        };
       while (request && Object.keys(request).length > 0) {
         const out = await ctx.doc.send(new BatchGetCommand({ RequestItems: request }));
         for (const item of out.Responses?.[ctx.tableName] ?? []) found.set(`${item.pk}|${item.sk}`, item);

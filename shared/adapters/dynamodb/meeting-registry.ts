@@ -18,12 +18,15 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
   const ignoreLostRace = (error: unknown) => {
     if (!isConditionFailure(error)) throw error;
   };
+  const readItem = async (roomId: string) => {
+    const { Item } = await ctx.doc.send(
+      new GetCommand({ TableName: ctx.tableName, Key: keys.roomMeeting(roomId), ConsistentRead: true }),
+    );
+    return Item;
+  };
   return {
     async slot(roomId): Promise<RoomMeetingSlot> {
-      const { Item } = await ctx.doc.send(
-        new GetCommand({ TableName: ctx.tableName, Key: keys.roomMeeting(roomId), ConsistentRead: true }),
-      );
-      return slotFromItem(roomId, Item);
+      return slotFromItem(roomId, await readItem(roomId));
     },
     async claim(roomId, generation, now, staleBefore) {
       try {
@@ -172,16 +175,16 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
       );
       return true;
     },
-    async reserve(roomId, meetingId, capacity) {
+    async reserve(roomId, meetingId, limit) {
       try {
         await ctx.doc.send(
           new UpdateCommand({
             TableName: ctx.tableName,
             Key: keys.roomMeeting(roomId),
             UpdateExpression: 'ADD counts.#m :one',
-            ConditionExpression: 'attribute_exists(counts.#m) AND counts.#m < :cap',
-            ExpressionAttributeNames: { '#m': meetingId },
-            ExpressionAttributeValues: { ':one': 1, ':cap': capacity },
+            ConditionExpression: '#state = :ready AND attribute_exists(counts.#m) AND counts.#m < :limit',
+            ExpressionAttributeNames: { '#m': meetingId, '#state': 'state' },
+            ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':ready': 'ready' },
           }),
         );
         return true;
@@ -190,21 +193,125 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
         return false;
       }
     },
-    async adjustCount(roomId, meetingId, delta) {
+    async reserveUpTo(roomId, meetingId, want, limit) {
+      // Compare-and-set on the count: whatever the others took meanwhile, we never pass the limit.
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const slot = slotFromItem(roomId, await readItem(roomId));
+        if (slot.state !== 'ready') return 0;
+        const current = slot.roomMeeting.counts[meetingId];
+        if (current === undefined) return 0;
+        const take = Math.min(want, limit - current);
+        if (take <= 0) return 0;
+        try {
+          await ctx.doc.send(
+            new UpdateCommand({
+              TableName: ctx.tableName,
+              Key: keys.roomMeeting(roomId),
+              UpdateExpression: 'SET counts.#m = :next',
+              ConditionExpression: '#state = :ready AND counts.#m = :current',
+              ExpressionAttributeNames: { '#m': meetingId, '#state': 'state' },
+              ExpressionAttributeValues: { ':next': current + take, ':current': current, ':ready': 'ready' },
+            }),
+          );
+          return take;
+        } catch (error) {
+          ignoreLostRace(error);
+        }
+      }
+      return 0;
+    },
+    async giveBack(roomId, meetingId, records) {
+      if (records <= 0) return;
       try {
         await ctx.doc.send(
           new UpdateCommand({
             TableName: ctx.tableName,
             Key: keys.roomMeeting(roomId),
             UpdateExpression: 'ADD counts.#m :d',
-            ConditionExpression: 'attribute_exists(counts.#m)',
+            // Never below zero: a meeting marked full may give back more than was counted.
+            ConditionExpression: 'attribute_exists(counts.#m) AND counts.#m >= :n',
             ExpressionAttributeNames: { '#m': meetingId },
-            ExpressionAttributeValues: { ':d': delta },
+            ExpressionAttributeValues: { ':d': -records, ':n': records },
           }),
         );
       } catch (error) {
-        // The meeting was retired meanwhile: its counts went with it.
+        // The meeting was retired or closed meanwhile (its counts went with it), or the count is lower.
         ignoreLostRace(error);
+      }
+    },
+    async markFull(roomId, meetingId, records) {
+      try {
+        await ctx.doc.send(
+          new UpdateCommand({
+            TableName: ctx.tableName,
+            Key: keys.roomMeeting(roomId),
+            UpdateExpression: 'SET counts.#m = :full',
+            ConditionExpression: 'attribute_exists(counts.#m)',
+            ExpressionAttributeNames: { '#m': meetingId },
+            ExpressionAttributeValues: { ':full': records },
+          }),
+        );
+      } catch (error) {
+        ignoreLostRace(error);
+      }
+    },
+    async close(roomId, at) {
+      for (;;) {
+        const item = await readItem(roomId);
+        const slot = slotFromItem(roomId, item);
+        // Closing again ends the same meetings again (a retry after a failed DeleteMeeting).
+        if (slot.state === 'closed') return slot.meetingIds;
+        const meetingIds =
+          slot.state === 'ready'
+            ? [slot.roomMeeting.meetingId, ...slot.roomMeeting.replicas.map((r) => r.meetingId)]
+            : [];
+        try {
+          await ctx.doc.send(
+            new PutCommand({
+              TableName: ctx.tableName,
+              Item: {
+                ...keys.roomMeeting(roomId),
+                type: 'room-meeting',
+                version: ITEM_VERSION,
+                roomId,
+                state: 'closed',
+                generation: slot.state === 'ready' ? slot.roomMeeting.generation : slot.generation,
+                closedAt: at.toISOString(),
+                meetingIds,
+              },
+              // Exactly the state we read: a meeting published meanwhile is seen (and ended) next turn.
+              ...(item
+                ? {
+                    ConditionExpression: '#state = :state AND generation = :g',
+                    ExpressionAttributeNames: { '#state': 'state' },
+                    ExpressionAttributeValues: { ':state': item.state, ':g': item.generation },
+                  }
+                : { ConditionExpression: 'attribute_not_exists(pk)' }),
+            }),
+          );
+          return meetingIds;
+        } catch (error) {
+          ignoreLostRace(error);
+        }
+      }
+    },
+    async reopen(roomId) {
+      try {
+        await ctx.doc.send(
+          new UpdateCommand({
+            TableName: ctx.tableName,
+            Key: keys.roomMeeting(roomId),
+            UpdateExpression:
+              'SET #state = :empty, generation = generation + :one REMOVE closedAt, meetingIds',
+            ConditionExpression: '#state = :closed',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':empty': 'empty', ':one': 1, ':closed': 'closed' },
+          }),
+        );
+        return true;
+      } catch (error) {
+        ignoreLostRace(error);
+        return false;
       }
     },
     async setProvisioning(roomId, generation, state, options = {}) {
@@ -248,6 +355,14 @@ export function slotFromItem(roomId: string, Item: Record<string, unknown> | und
   const generation = Item.generation as number;
   if (Item.state === 'creating')
     return { state: 'creating', generation, claimedAt: Item.claimedAt as string };
+  if (Item.state === 'closed') {
+    return {
+      state: 'closed',
+      generation,
+      closedAt: Item.closedAt as string,
+      meetingIds: (Item.meetingIds as string[] | undefined) ?? [],
+    };
+  }
   if (Item.state === 'ready') {
     return {
       state: 'ready',

@@ -21,6 +21,7 @@ const toItem = (p: Participant) => ({
   role: p.role,
   revoked: p.revoked,
   inPersonSeat: p.inPersonSeat,
+  credentialEpoch: p.credentialEpoch,
   createdAt: p.createdAt,
   updatedAt: p.updatedAt,
 });
@@ -33,6 +34,7 @@ export const participantFromItem = (item: Record<string, unknown>): Participant 
   role: item.role as ParticipantRole,
   revoked: item.revoked === true,
   inPersonSeat: (item.inPersonSeat as string | null | undefined) ?? null,
+  credentialEpoch: (item.credentialEpoch as number | undefined) ?? 0,
   createdAt: item.createdAt as string,
   updatedAt: item.updatedAt as string,
 });
@@ -65,7 +67,7 @@ export function createParticipantRepository(ctx: TableContext): ParticipantRepos
 
   const get = async (id: string): Promise<Participant | null> => {
     const { Item } = await ctx.doc.send(
-      new GetCommand({ TableName: ctx.tableName, Key: keys.participant(id) }),
+      new GetCommand({ TableName: ctx.tableName, Key: keys.participant(id), ConsistentRead: true }),
     );
     return Item ? participantFromItem(Item) : null;
   };
@@ -81,9 +83,10 @@ export function createParticipantRepository(ctx: TableContext): ParticipantRepos
     Update: {
       TableName: ctx.tableName,
       Key: keys.participant(p.id),
-      // The seat is owned by the seat repository's transactions; an update never writes it.
+      // The seat is owned by the seat repository's transactions; an update never writes it. Every
+      // update moves the credential epoch: a join that decided on the record as it was must decide again.
       UpdateExpression:
-        'SET #name = :name, email = :email, delegationCode = :d, gsi1pk = :g, #role = :role, revoked = :rev, updatedAt = :u',
+        'SET #name = :name, email = :email, delegationCode = :d, gsi1pk = :g, #role = :role, revoked = :rev, updatedAt = :u ADD credentialEpoch :one',
       ConditionExpression: `attribute_exists(pk)${extraCondition}`,
       ExpressionAttributeNames: { '#name': 'name', '#role': 'role' },
       ExpressionAttributeValues: {
@@ -94,6 +97,7 @@ export function createParticipantRepository(ctx: TableContext): ParticipantRepos
         ':role': p.role,
         ':rev': p.revoked,
         ':u': p.updatedAt,
+        ':one': 1,
       },
     },
   });

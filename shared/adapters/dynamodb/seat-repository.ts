@@ -44,10 +44,15 @@ export function createSeatRepository(ctx: TableContext): SeatRepository {
                   Update: {
                     TableName: ctx.tableName,
                     Key: keys.participant(participantId),
-                    UpdateExpression: 'SET inPersonSeat = :code, updatedAt = :u',
+                    UpdateExpression: 'SET inPersonSeat = :code, updatedAt = :u ADD credentialEpoch :one',
                     ConditionExpression:
                       'attribute_exists(pk) AND revoked = :false AND delegationCode = :code',
-                    ExpressionAttributeValues: { ':code': code, ':u': now.toISOString(), ':false': false },
+                    ExpressionAttributeValues: {
+                      ':code': code,
+                      ':u': now.toISOString(),
+                      ':false': false,
+                      ':one': 1,
+                    },
                   },
                 },
               ],
@@ -91,8 +96,8 @@ export function createSeatRepository(ctx: TableContext): SeatRepository {
                     Update: {
                       TableName: ctx.tableName,
                       Key: keys.participant(current),
-                      UpdateExpression: 'SET inPersonSeat = :none, updatedAt = :u',
-                      ExpressionAttributeValues: { ':none': null, ':u': now.toISOString() },
+                      UpdateExpression: 'SET inPersonSeat = :none, updatedAt = :u ADD credentialEpoch :one',
+                      ExpressionAttributeValues: { ':none': null, ':u': now.toISOString(), ':one': 1 },
                     },
                   },
                 ],

@@ -1,0 +1,404 @@
+/**
+ * The one owner of the life of every Chime attendee: where it is placed, how it is created and stored
+ * (or released), what it may send, and when it is deleted. The join, the provisioning run, every change
+ * of a participant and a room's close go through here, so that three rules hold everywhere:
+ *
+ * 1. Credentials die with the right to use them. An attendee is stored only while the participant's
+ *    credential epoch is the one its decision read (one transaction); every change of a participant
+ *    moves the epoch first and then applies the standing rule to what is stored. Whichever comes first,
+ *    no attendee the new state forbids is left working.
+ * 2. A meeting's count is the records stored in it plus those reserved by placements in flight: a
+ *    placement that does not store its attendee gives its reservation back, the same attendee placed
+ *    twice counts once, and a meeting Chime calls full is marked full (set, not added to).
+ * 3. An attendee made and not stored is deleted (records count until deleted), unless someone stored that
+ *    very attendee; one that cannot be deleted is left to the room's sweep, and reported.
+ */
+import {
+  CHIME_ATTENDEES_PER_MEETING,
+  candidateMeetings,
+  type MeetingKind,
+  meetingLimit,
+  type Seating,
+} from '#domain/capacity.ts';
+import { ConflictError, MeetingUnavailableError } from '#domain/errors.ts';
+import type { Participant } from '#domain/participants.ts';
+import { type AttendeeCapabilities, decideStanding, sameCapabilities } from '#domain/policy.ts';
+import type { Session } from '#domain/programme.ts';
+import {
+  type AttendeeRequest,
+  type ChimeAttendee,
+  type ChimeMeeting,
+  MeetingFullError,
+  MeetingGoneError,
+} from '#ports/meetings.ts';
+import type {
+  AttendeeRepository,
+  DelegationRepository,
+  ParticipantRepository,
+  ProgrammeRepository,
+  RoomMeeting,
+  StoredAttendee,
+} from '#ports/repositories.ts';
+import { type Budget, unlimitedBudget } from './budget.ts';
+import { type EnsureRoomMeetingDeps, ensureReplica } from './ensure-room-meeting.ts';
+
+export interface AttendeeLifecycleDeps extends EnsureRoomMeetingDeps {
+  attendees: AttendeeRepository;
+  participants: ParticipantRepository;
+  delegations: DelegationRepository;
+  programme: ProgrammeRepository;
+  /** Replica meetings the account allows per primary (Chime's default quota is 4; up to 40). */
+  maxReplicas: number;
+}
+
+/** What a change did to live credentials: the same shape on every route that changes a participant. */
+export interface CredentialChanges {
+  /** Attendees deleted: their JoinTokens no longer work. */
+  deleted: number;
+  /** Attendees whose capabilities were changed on Chime. */
+  updated: number;
+}
+
+export const noCredentialChanges = (): CredentialChanges => ({ deleted: 0, updated: 0 });
+export const addCredentialChanges = (a: CredentialChanges, b: CredentialChanges): CredentialChanges => ({
+  deleted: a.deleted + b.deleted,
+  updated: a.updated + b.updated,
+});
+
+export const meetingsOf = (rm: RoomMeeting) => [
+  { meetingId: rm.meetingId, meeting: rm.meeting, kind: 'primary' as MeetingKind },
+  ...rm.replicas.map((r) => ({ ...r, kind: 'replica' as MeetingKind })),
+];
+export const meetingIn = (rm: RoomMeeting, meetingId: string): ChimeMeeting | undefined =>
+  meetingsOf(rm).find((m) => m.meetingId === meetingId)?.meeting;
+
+export interface Placement {
+  roomMeeting: RoomMeeting;
+  stored: StoredAttendee;
+  meeting: ChimeMeeting;
+}
+
+/**
+ * Places one participant on demand: a record reserved in a meeting their seating may use, the attendee
+ * created, then stored on the condition of the epoch. 'stale' when the participant changed meanwhile
+ * (the caller decides again); throws MeetingGoneError when the meeting ended (the caller retires it).
+ */
+export async function placeOnDemand(
+  deps: AttendeeLifecycleDeps,
+  input: {
+    participant: Participant;
+    session: Session;
+    roomMeeting: RoomMeeting;
+    capabilities: AttendeeCapabilities;
+    seating: Seating;
+    budget?: Budget;
+  },
+): Promise<{ outcome: 'placed'; placement: Placement } | { outcome: 'stale' }> {
+  const { participant, session, capabilities, seating } = input;
+  const budget = input.budget ?? unlimitedBudget;
+  let rm = input.roomMeeting;
+  for (let attempt = 0; ; attempt++) {
+    const target = await reserveRecord(deps, rm, seating, session);
+    rm = target.roomMeeting;
+    const { meetingId } = target;
+    let attendee: ChimeAttendee;
+    try {
+      budget.check();
+      attendee = await deps.meetings.createAttendee(meetingId, participant.id, capabilities);
+    } catch (error) {
+      await deps.registry.giveBack(rm.roomId, meetingId, 1);
+      if (error instanceof MeetingFullError && attempt < 2) {
+        // Chime holds more records here than we counted (an orphan, a record of a crashed call).
+        await deps.registry.markFull(rm.roomId, meetingId, CHIME_ATTENDEES_PER_MEETING);
+        continue;
+      }
+      if (error instanceof MeetingFullError) throw roomFull(session, seating);
+      throw error;
+    }
+    const candidate: StoredAttendee = {
+      participantId: participant.id,
+      roomId: rm.roomId,
+      meetingId,
+      generation: rm.generation,
+      attendee,
+      capabilities,
+      createdAt: deps.clock.now().toISOString(),
+    };
+    let outcome: Awaited<ReturnType<AttendeeRepository['store']>>;
+    try {
+      // Answered already (503): nobody will receive this JoinToken.
+      budget.check();
+      outcome = await deps.attendees.store(candidate, participant.credentialEpoch);
+    } catch (error) {
+      await deps.registry.giveBack(rm.roomId, meetingId, 1);
+      await releaseUnstored(deps, candidate);
+      throw error;
+    }
+    if (outcome.outcome === 'stored') {
+      return {
+        outcome: 'placed',
+        placement: { roomMeeting: rm, stored: candidate, meeting: target.meeting },
+      };
+    }
+    // Not ours to count: whoever stored an attendee counted it.
+    await deps.registry.giveBack(rm.roomId, meetingId, 1);
+    await releaseUnstored(deps, candidate);
+    if (outcome.outcome === 'stale') return { outcome: 'stale' };
+    const meeting = meetingIn(rm, outcome.holder.meetingId);
+    // A second device (or the provisioning run) stored one first in a meeting of the room: share it.
+    if (meeting)
+      return { outcome: 'placed', placement: { roomMeeting: rm, stored: outcome.holder, meeting } };
+    throw new MeetingUnavailableError('The room’s meeting changed meanwhile; please try again.');
+  }
+}
+
+/**
+ * One record reserved in a meeting with room for `seating`: the panel in the primary, the audience in
+ * the primary up to its reserve and then replica by replica, a new replica when all are full.
+ */
+async function reserveRecord(
+  deps: AttendeeLifecycleDeps,
+  rm: RoomMeeting,
+  seating: Seating,
+  session: Session,
+): Promise<{ roomMeeting: RoomMeeting; meetingId: string; meeting: ChimeMeeting }> {
+  let current = rm;
+  for (;;) {
+    const [primary, ...replicas] = meetingsOf(current);
+    for (const m of candidateMeetings(seating, primary, replicas)) {
+      if (!m) continue;
+      const limit = meetingLimit(m.kind, seating);
+      if ((current.counts[m.meetingId] ?? 0) >= limit) continue;
+      if (await deps.registry.reserve(current.roomId, m.meetingId, limit)) {
+        return { roomMeeting: current, meetingId: m.meetingId, meeting: m.meeting };
+      }
+    }
+    // Look again before making a replica: another join (or the provisioning run) may have made one,
+    // or given records back.
+    const latest = await deps.registry.slot(current.roomId);
+    if (latest.state !== 'ready' || latest.roomMeeting.generation !== current.generation) {
+      throw new MeetingGoneError(current.meetingId);
+    }
+    current = latest.roomMeeting;
+    if (hasRoom(current, seating)) continue;
+    if (seating !== 'audience' || current.replicas.length >= deps.maxReplicas) {
+      throw roomFull(session, seating, deps.maxReplicas);
+    }
+    const before = current.replicas.length;
+    current = await ensureReplica(deps, current, before);
+    if (current.replicas.length <= before) throw roomFull(session, seating, deps.maxReplicas);
+  }
+}
+
+const hasRoom = (rm: RoomMeeting, seating: Seating) => {
+  const [primary, ...replicas] = meetingsOf(rm);
+  return candidateMeetings(seating, primary, replicas).some(
+    (m) => !!m && (rm.counts[m.meetingId] ?? 0) < meetingLimit(m.kind, seating),
+  );
+};
+
+/**
+ * Deletes an attendee that this caller made and did not store, unless that very attendee is stored
+ * (Chime returns the same attendee for the same ExternalUserId in a meeting, so a concurrent placement
+ * may hold it). When the store cannot be read or the delete fails, the attendee is left for the sweep.
+ */
+export async function releaseUnstored(deps: AttendeeLifecycleDeps, made: StoredAttendee): Promise<boolean> {
+  try {
+    const stored = await deps.attendees.get(made.participantId, made.roomId);
+    if (stored?.attendee.AttendeeId === made.attendee.AttendeeId) return false;
+    await deps.meetings.deleteAttendee(made.meetingId, made.attendee.AttendeeId);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Deletes a stored attendee: on Chime first (the JoinToken dies), then our record, then its count. A
+ * failure on Chime leaves the record, so that repeating the change finds it again.
+ */
+export async function deleteStoredAttendee(deps: AttendeeLifecycleDeps, stored: StoredAttendee) {
+  await deps.meetings.deleteAttendee(stored.meetingId, stored.attendee.AttendeeId);
+  if (await deps.attendees.delete(stored.participantId, stored.roomId, stored.attendee.AttendeeId)) {
+    await deps.registry.giveBack(stored.roomId, stored.meetingId, 1);
+  }
+}
+
+/** Sets a stored attendee's capabilities on Chime, then in our record. */
+export async function updateStoredCapabilities(
+  deps: AttendeeLifecycleDeps,
+  stored: StoredAttendee,
+  capabilities: AttendeeCapabilities,
+) {
+  await deps.meetings.updateAttendeeCapabilities(stored.meetingId, stored.attendee.AttendeeId, capabilities);
+  await deps.attendees.updateCapabilities(
+    stored.participantId,
+    stored.roomId,
+    stored.attendee.AttendeeId,
+    capabilities,
+  );
+}
+
+/**
+ * Makes the participant's live attendees match their record: those the standing rule now forbids
+ * (revoked, seated in the room, a delegation the room is not for) are deleted, and the others get the
+ * capabilities their role gives. Called after every change of a participant, which has moved the epoch;
+ * repeated while the epoch moves under it, so that the last change wins on Chime too.
+ */
+export async function syncParticipantCredentials(
+  deps: AttendeeLifecycleDeps,
+  participantId: string,
+  options: { roomId?: string } = {},
+): Promise<CredentialChanges> {
+  const deleted = new Set<string>();
+  const updated = new Set<string>();
+  for (let round = 0; round < 5; round++) {
+    const participant = await deps.participants.get(participantId);
+    const held = (await deps.attendees.listForParticipant(participantId)).filter(
+      (a) => !options.roomId || a.roomId === options.roomId,
+    );
+    const category = participant
+      ? (await deps.delegations.get(participant.delegationCode))?.category
+      : undefined;
+    for (const stored of held) {
+      const session = await deps.programme.getSession(stored.roomId);
+      const standing =
+        participant && session && category
+          ? decideStanding({ participant, category, session })
+          : ({ allowed: false } as const);
+      if (!standing.allowed) {
+        await deleteStoredAttendee(deps, stored);
+        deleted.add(stored.attendee.AttendeeId);
+      } else if (!sameCapabilities(stored.capabilities, standing.capabilities)) {
+        try {
+          await updateStoredCapabilities(deps, stored, standing.capabilities);
+          updated.add(stored.attendee.AttendeeId);
+        } catch (error) {
+          // The attendee (or its meeting) is gone on Chime: nothing there to change.
+          if (!isGoneOnChime(error)) throw error;
+        }
+      }
+    }
+    const after = await deps.participants.get(participantId);
+    if ((after?.credentialEpoch ?? -1) === (participant?.credentialEpoch ?? -1)) break;
+  }
+  return { deleted: deleted.size, updated: updated.size };
+}
+
+const isGoneOnChime = (error: unknown) =>
+  error instanceof Error && (error.name === 'NotFoundException' || error instanceof MeetingGoneError);
+
+/**
+ * Stores a batch that provisioning created: each attendee on the condition of the epoch its decision
+ * read. Those not stored give their record back and are released. Returns how many were stored.
+ */
+export async function storeProvisioned(
+  deps: AttendeeLifecycleDeps,
+  rm: RoomMeeting,
+  meetingId: string,
+  made: ChimeAttendee[],
+  decisions: Map<string, { epoch: number; capabilities: AttendeeCapabilities }>,
+): Promise<{ stored: number; released: number; orphaned: number }> {
+  const at = deps.clock.now().toISOString();
+  const entries = made.map((attendee) => {
+    const d = decisions.get(attendee.ExternalUserId) as { epoch: number; capabilities: AttendeeCapabilities };
+    return {
+      attendee: {
+        participantId: attendee.ExternalUserId,
+        roomId: rm.roomId,
+        meetingId,
+        generation: rm.generation,
+        attendee,
+        capabilities: d.capabilities,
+        createdAt: at,
+      } satisfies StoredAttendee,
+      epoch: d.epoch,
+    };
+  });
+  let outcomes: Awaited<ReturnType<AttendeeRepository['storeMany']>>;
+  try {
+    outcomes = await deps.attendees.storeMany(entries);
+  } catch (error) {
+    await deps.registry.giveBack(rm.roomId, meetingId, entries.length);
+    for (const e of entries) await releaseUnstored(deps, e.attendee);
+    throw error;
+  }
+  let stored = 0;
+  let released = 0;
+  let orphaned = 0;
+  for (const [i, outcome] of outcomes.entries()) {
+    if (outcome.outcome === 'stored') {
+      stored++;
+      continue;
+    }
+    const entry = entries[i] as (typeof entries)[number];
+    if (await releaseUnstored(deps, entry.attendee)) released++;
+    else if (
+      outcome.outcome !== 'taken' ||
+      outcome.holder.attendee.AttendeeId !== entry.attendee.attendee.AttendeeId
+    )
+      orphaned++;
+  }
+  await deps.registry.giveBack(rm.roomId, meetingId, entries.length - stored);
+  return { stored, released, orphaned };
+}
+
+/** Requests for a batch, in the order given. */
+export const attendeeRequests = (
+  ids: string[],
+  decisions: Map<string, { capabilities: AttendeeCapabilities }>,
+): AttendeeRequest[] =>
+  ids.map((id) => ({
+    externalUserId: id,
+    capabilities: (decisions.get(id) as { capabilities: AttendeeCapabilities }).capabilities,
+  }));
+
+/**
+ * Deletes, in each of the room's current meetings, the attendees that no participant holds: made by a
+ * placement that could not store or release them. Chime has no creation time on an attendee, so a
+ * candidate is deleted only if it is still unheld after `graceMs` (longer than any join's budget): a
+ * placement in flight has stored its attendee, or given up on it, by then.
+ */
+export async function sweepOrphans(
+  deps: AttendeeLifecycleDeps,
+  roomId: string,
+  options: { graceMs: number; sleep?: (ms: number) => Promise<void> },
+): Promise<{ checked: number; deleted: number }> {
+  const slot = await deps.registry.slot(roomId);
+  if (slot.state !== 'ready') return { checked: 0, deleted: 0 };
+  const rm = slot.roomMeeting;
+  const heldIds = async () =>
+    new Set((await deps.attendees.listForRoom(roomId)).map((a) => a.attendee.AttendeeId));
+  const held = await heldIds();
+  const candidates: { meetingId: string; attendeeId: string }[] = [];
+  let checked = 0;
+  for (const m of meetingsOf(rm)) {
+    for (const a of await deps.meetings.listAttendees(m.meetingId)) {
+      checked++;
+      if (!held.has(a.AttendeeId)) candidates.push({ meetingId: m.meetingId, attendeeId: a.AttendeeId });
+    }
+  }
+  if (candidates.length === 0) return { checked, deleted: 0 };
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  await sleep(options.graceMs);
+  const stillHeld = await heldIds();
+  let deleted = 0;
+  for (const c of candidates) {
+    if (stillHeld.has(c.attendeeId)) continue;
+    await deps.meetings.deleteAttendee(c.meetingId, c.attendeeId);
+    deleted++;
+  }
+  return { checked, deleted };
+}
+
+export function roomFull(session: Session, seating: Seating, maxReplicas?: number) {
+  const which =
+    seating === 'audience'
+      ? `its primary meeting and all ${maxReplicas ?? 'its'} replica meetings hold ${CHIME_ATTENDEES_PER_MEETING} attendee records each (Chime's limit per meeting; replicas are limited by the account's quota)`
+      : `its primary meeting, where those who may speak sit, has no record left for the panel (Chime holds ${CHIME_ATTENDEES_PER_MEETING} per meeting)`;
+  return new ConflictError(
+    'ROOM_FULL',
+    `${session.title} is full: ${which}. Please contact the secretariat.`,
+    { limit: seating === 'audience' ? 'replicas' : 'primary' },
+  );
+}
