@@ -9,7 +9,7 @@ import { toHttpError } from './error-mapper.ts';
 import { type ClaimsConfig, type HttpEvent, identityFromEvent } from './request.ts';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number };
-export type RouteHandler = (event: HttpEvent, identity: Identity) => Promise<HttpResult>;
+export type RouteHandler = (event: HttpEvent, identity: Identity, context: Context) => Promise<HttpResult>;
 
 const baseHeaders = {
   'content-type': 'application/json; charset=utf-8',
@@ -39,10 +39,10 @@ export function httpApi(routes: Record<string, RouteHandler>, claims: ClaimsConf
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .use(httpBoundary())
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       const route = routes[event.routeKey];
       if (!route) return json(404, { error: { code: 'NOT_FOUND', message: `No route ${event.routeKey}.` } });
-      return route(event, identityFromEvent(event, claims));
+      return route(event, identityFromEvent(event, claims), context);
     });
 }
 

@@ -42,9 +42,33 @@ export function toHttpError(error: unknown): HttpError {
       ...(statusCode === 503 ? { headers: { 'Retry-After': '2' } } : {}),
     };
   }
+  if (isTransient(error)) {
+    // A dependency timed out or shed load (DynamoDB paused, throttled): the caller may simply retry.
+    return {
+      statusCode: 503,
+      code: 'MEETING_UNAVAILABLE',
+      body: {
+        error: {
+          code: 'MEETING_UNAVAILABLE',
+          message: 'The service is busy; please try again in a few seconds.',
+        },
+      },
+      headers: { 'Retry-After': '2' },
+    };
+  }
   return {
     statusCode: 500,
     code: 'INTERNAL',
     body: { error: { code: 'INTERNAL', message: 'Something went wrong on our side. It has been logged.' } },
   };
+}
+
+/** Errors of a dependency that say "try again": timeouts, throttling, a service briefly unavailable. */
+const TRANSIENT =
+  /^(TimeoutError|RequestTimeout|RequestTimeoutException|ThrottlingException|ProvisionedThroughputExceededException|RequestLimitExceeded|ServiceUnavailable|InternalServerError|ECONNRESET|ECONNREFUSED)$/;
+
+function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as Error & { code?: string }).code;
+  return TRANSIENT.test(error.name) || (code !== undefined && TRANSIENT.test(code));
 }

@@ -1,0 +1,186 @@
+import {
+  ChimeSDKMeetingsClient,
+  GetAttendeeCommand,
+  ListAttendeesCommand,
+} from '@aws-sdk/client-chime-sdk-meetings';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/stack.ts';
+import { apiClient, type Call, startTestStack } from '../support/local-stack.ts';
+
+/**
+ * Credentials die with the right to use them, even when the change races a join: after a revocation, a
+ * seat assignment or a delegation change has returned, no working attendee of that person is left that
+ * the new state forbids — counted on the emulator, which is what Chime would enforce.
+ */
+const ORG = 'organizer@example.org';
+const REPETITIONS = 50;
+let stack: LocalStack;
+let api: ReturnType<typeof apiClient>;
+let chime: ChimeSDKMeetingsClient;
+
+beforeAll(async () => {
+  // No provisioning: every join places on demand, the path where the race lives.
+  stack = await startTestStack({ provisioning: false });
+  api = apiClient(stack);
+  chime = new ChimeSDKMeetingsClient({
+    endpoint: stack.emulator.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function importPeople(prefix: string, n: number, delegation: string, role = 'Delegate') {
+  const rows = Array.from({ length: n }, (_, i) => ({
+    name: `${prefix} ${i}`,
+    email: `${prefix}${i}@race.example`.toLowerCase(),
+    delegation,
+    role,
+  }));
+  const res = await api.call('POST', '/participants/import', { as: ORG, body: rows });
+  expect(res.status).toBe(200);
+  const ids = new Map<string, string>(
+    res.body.participants.map((p: { id: string; email: string }) => [p.email, p.id]),
+  );
+  return rows.map((r) => ({ email: r.email, id: ids.get(r.email) as string }));
+}
+
+/** Every attendee record of the room's live meetings, by participant id (ExternalUserId). */
+async function liveAttendees(roomId: string): Promise<Map<string, string[]>> {
+  const { deps } = await import('../../functions/lib/runtime.ts');
+  const slot = await deps.registry.slot(roomId);
+  const out = new Map<string, string[]>();
+  if (slot.state !== 'ready') return out;
+  const meetings = [slot.roomMeeting.meetingId, ...slot.roomMeeting.replicas.map((r) => r.meetingId)];
+  for (const meetingId of meetings) {
+    let token: string | undefined;
+    do {
+      const page = await chime.send(new ListAttendeesCommand({ MeetingId: meetingId, NextToken: token }));
+      for (const a of page.Attendees ?? []) {
+        const list = out.get(a.ExternalUserId as string) ?? [];
+        list.push(a.AttendeeId as string);
+        out.set(a.ExternalUserId as string, list);
+      }
+      token = page.NextToken;
+    } while (token);
+  }
+  return out;
+}
+
+/** Can this JoinToken's attendee still connect? The emulator answers as Chime would. */
+function stillWorks(join: Call): boolean {
+  if (join.status !== 200) return false;
+  try {
+    stack.emulator.connect(join.body.meeting.MeetingId, join.body.attendee.AttendeeId);
+    stack.emulator.leave(join.body.meeting.MeetingId, join.body.attendee.AttendeeId);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Races a join with a change, REPETITIONS times in rounds of ten, with Chime throttling CreateAttendee
+ * twice per join (as in a stampede), and the change landing at a random moment of the join.
+ */
+async function race(
+  people: { email: string; id: string }[],
+  change: (person: { email: string; id: string }) => Promise<Call>,
+) {
+  await Promise.all(people.map((p) => api.tokenFor(p.email)));
+  const results: { join: Call; change: Call }[] = [];
+  for (let i = 0; i < people.length; i += 10) {
+    const round = people.slice(i, i + 10);
+    stack.emulator.injectThrottles('CreateAttendee', 2 * round.length);
+    results.push(
+      ...(await Promise.all(
+        round.map(async (person) => {
+          const join = api.call('POST', '/sessions/session-1/join', { as: person.email });
+          await pause(Math.floor(Math.random() * 400));
+          return { change: await change(person), join: await join };
+        }),
+      )),
+    );
+  }
+  return results;
+}
+
+describe('Live credentials: a change racing a join leaves no working JoinToken', () => {
+  it(`revocation, ${REPETITIONS} times`, async () => {
+    const people = await importPeople('revoke', REPETITIONS, 'FRA');
+    const results = await race(people, (p) => api.call('POST', `/participants/${p.id}/revoke`, { as: ORG }));
+    expect(results.map((r) => r.change.status)).toEqual(results.map(() => 200));
+    const live = await liveAttendees('session-1');
+    expect(people.filter((p) => live.has(p.id))).toEqual([]);
+    expect(results.filter((r) => stillWorks(r.join))).toEqual([]);
+    // Each join was either refused with the new reason, or answered before the revocation.
+    for (const { join } of results) expect([200, 403, 503]).toContain(join.status);
+  });
+
+  it(`seat assignment, ${REPETITIONS} times`, async () => {
+    // One delegate of each of 50 Member States, given their State's seat while they join online.
+    const { seedStates } = await import('#domain/states.ts');
+    const states = seedStates()
+      .filter((s) => s.category === 'MemberState' && !['FRA', 'BRA'].includes(s.code))
+      .slice(0, REPETITIONS);
+    const people = (await Promise.all(states.map((s) => importPeople(`seat${s.code}`, 1, s.code)))).flat();
+    const byId = new Map(people.map((p, i) => [p.id, states[i]?.code as string]));
+    const results = await race(people, (p) =>
+      api.call('PUT', `/delegations/${byId.get(p.id)}/in-person-seat`, {
+        as: ORG,
+        body: { participantId: p.id },
+      }),
+    );
+    expect(results.map((r) => r.change.status)).toEqual(results.map(() => 200));
+    const live = await liveAttendees('session-1');
+    expect(people.filter((p) => live.has(p.id))).toEqual([]);
+    expect(results.filter((r) => stillWorks(r.join))).toEqual([]);
+  });
+
+  it(`delegation change to an Observer State (Session I is for Member States), ${REPETITIONS} times`, async () => {
+    const people = await importPeople('move', REPETITIONS, 'DEU');
+    const results = await race(people, (p) =>
+      api.call('PATCH', `/participants/${p.id}`, { as: ORG, body: { delegation: 'VAT' } }),
+    );
+    expect(results.map((r) => r.change.status)).toEqual(results.map(() => 200));
+    const live = await liveAttendees('session-1');
+    expect(people.filter((p) => live.has(p.id))).toEqual([]);
+    expect(results.filter((r) => stillWorks(r.join))).toEqual([]);
+  });
+});
+
+describe('Live credentials: changes follow the person', () => {
+  it('turns a Moderator made Delegate receive-only on Chime, and says so', async () => {
+    // Prepare: a moderator joins the opening (everyone's room), with SendReceive
+    const [mod] = await importPeople('mod', 1, 'UNOCT', 'Moderator');
+    const person = mod as { email: string; id: string };
+    stack.clock.set(new Date('2021-06-28T10:10:00-04:00'));
+    const join = await api.call('POST', '/sessions/opening/join', { as: person.email });
+    expect(join.status).toBe(200);
+    expect(join.body.capabilities.Audio).toBe('SendReceive');
+
+    // Act
+    const patch = await api.call('PATCH', `/participants/${person.id}`, {
+      as: ORG,
+      body: { role: 'Delegate' },
+    });
+
+    // Assess: Chime's own view of the attendee, and the response's account of it
+    expect(patch.status).toBe(200);
+    expect(patch.body.credentials).toEqual({ deleted: 0, updated: 1 });
+    const seen = await chime.send(
+      new GetAttendeeCommand({
+        MeetingId: join.body.meeting.MeetingId,
+        AttendeeId: join.body.attendee.AttendeeId,
+      }),
+    );
+    expect(seen.Attendee?.Capabilities).toEqual({ Audio: 'Receive', Video: 'Receive', Content: 'Receive' });
+    const again = await api.call('POST', '/sessions/opening/join', { as: person.email });
+    expect(again.body.attendee.AttendeeId).toBe(join.body.attendee.AttendeeId);
+    expect(again.body.capabilities.Audio).toBe('Receive');
+  });
+});
