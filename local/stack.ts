@@ -37,6 +37,8 @@ export interface LocalStackOptions {
   provisioning?: boolean;
   /** The shared limiter's Chime calls per second per operation (default 9; 0 turns it off). */
   chimeRatePerSecond?: number;
+  /** Close due rooms every second as the local clock runs (npm start); tests move the clock themselves. */
+  closeRoomsEverySecond?: boolean;
 }
 
 export interface LocalStack {
@@ -52,6 +54,8 @@ export interface LocalStack {
   pipeline: LocalEventPipeline;
   /** Resolves when no provisioning run is in flight. */
   provisioningIdle(): Promise<void>;
+  /** Runs what has come due on the local clock now (the rooms' close), as POST /_local/clock does. */
+  runDue(): Promise<unknown>;
   token(email: string, groups?: string[]): Promise<string>;
   stop(): Promise<void>;
 }
@@ -146,18 +150,49 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       delegations: (await import('../functions/delegations.ts')).handler as unknown as LambdaHandler,
       participants: (await import('../functions/participants.ts')).handler as unknown as LambdaHandler,
       attendance: (await import('../functions/attendance.ts')).handler as unknown as LambdaHandler,
+      sessions: (await import('../functions/sessions.ts')).handler as unknown as LambdaHandler,
     };
     const { recordBatch } = await import('../functions/record-meeting-events.ts');
     const eventPipeline = createLocalEventPipeline({ handler: recordBatch });
     pipeline = eventPipeline;
     stops.push(async () => eventPipeline.stop());
 
+    // What the every-minute rule does in AWS, on the local clock: rooms whose window has ended close
+    // (their meetings end). At once when the clock is moved (POST /_local/clock) and, with
+    // `closeRoomsEverySecond` (npm start), every second as the clock runs. Moving the local clock back
+    // reopens the rooms that are open at the new instant (a local convenience: real clocks do not).
+    const { closeRooms } = await import('../functions/close-rooms.ts');
+    const { reopenRoomsOpenAt } = await import('#use-cases/close-room.ts');
+    let closing: Promise<unknown> = Promise.resolve();
+    let lastRun = clock.now().getTime();
+    const closeDue = () => {
+      closing = closing.then(async () => {
+        try {
+          const now = clock.now().getTime();
+          if (now < lastRun) await reopenRoomsOpenAt(runtime.deps);
+          lastRun = now;
+          await closeRooms();
+        } catch (error) {
+          console.error(`floorpass: closing rooms failed: ${(error as Error).message}`);
+        }
+      });
+      return closing;
+    };
+    if (options.closeRoomsEverySecond) {
+      const closeTicker = setInterval(() => void closeDue(), 1_000);
+      closeTicker.unref();
+      stops.push(async () => clearInterval(closeTicker));
+    }
+    stops.push(async () => {
+      await closing;
+    });
+
     const issuer = await createLocalIssuer({ issuer: `${url}/_local/issuer`, organizers: organizerEmails });
     const server: Server = await startDevServer({
       port,
       issuer,
       handlers,
-      localRoutes: localRoutes({ issuer, clock, emulator, events, pipeline: eventPipeline }),
+      localRoutes: localRoutes({ issuer, clock, emulator, events, pipeline: eventPipeline, closeDue }),
     });
     stops.push(
       () =>
@@ -180,6 +215,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         while (provisioningRuns.size > 0) await Promise.allSettled([...provisioningRuns]);
       },
       token: (email, groups) => issuer.issue(email, groups ? { groups } : {}),
+      runDue: closeDue,
       stop,
     };
   } catch (error) {
@@ -195,6 +231,8 @@ function localRoutes(ctx: {
   emulator: ChimeEmulator;
   events: ChimeEventEnvelope[];
   pipeline: LocalEventPipeline;
+  /** Runs what has come due on the local clock (the rooms' close). */
+  closeDue: () => Promise<unknown>;
 }): LocalRoute {
   return async (req, res, body, url) => {
     const method = req.method ?? 'GET';
@@ -227,6 +265,8 @@ function localRoutes(ctx: {
         });
       } else {
         ctx.clock.set(new Date(at), { frozen: input?.frozen === true });
+        // Whatever has come due at the new instant happens before the answer (a room's close).
+        await ctx.closeDue();
         sendJson(res, 200, { now: ctx.clock.now().toISOString(), frozen: ctx.clock.frozen });
       }
     } else if (method === 'POST' && path === '/_local/eventbridge') {

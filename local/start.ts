@@ -13,6 +13,7 @@ async function main() {
   console.log('floorpass: starting DynamoDB Local, the Chime emulator and the dev server…');
   const stack = await startLocalStack({
     port,
+    closeRoomsEverySecond: true,
     ...(process.env.FLOORPASS_CLOCK ? { clock: process.env.FLOORPASS_CLOCK } : {}),
     ...(process.env.FLOORPASS_EVENT ? { eventFile: process.env.FLOORPASS_EVENT } : {}),
   });

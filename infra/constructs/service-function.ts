@@ -37,6 +37,7 @@ export type ChimeAction =
   | 'DeleteMeeting'
   | 'CreateAttendee'
   | 'BatchCreateAttendee'
+  | 'ListAttendees'
   | 'UpdateAttendeeCapabilities'
   | 'DeleteAttendee';
 

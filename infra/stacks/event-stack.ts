@@ -1,4 +1,6 @@
 import { CfnOutput, CustomResource, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { type FunctionName, functionNames, routes } from '#http/routes.ts';
@@ -45,7 +47,15 @@ const httpFunctions: Record<FunctionName, HttpFunctionSpec> = {
     table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query'], indexes: ['byType'] },
     // ensure-room-meeting (primary and, on demand, replica meetings: CreateMeeting with PrimaryMeetingId)
     // and issue-join-credentials. Batches are made by the provision function only.
-    chime: ['GetMeeting', 'CreateMeeting', 'CreateAttendee', 'UpdateAttendeeCapabilities', 'DeleteAttendee'],
+    // A meeting made while the room was being closed is ended at once (DeleteMeeting).
+    chime: [
+      'GetMeeting',
+      'CreateMeeting',
+      'CreateAttendee',
+      'UpdateAttendeeCapabilities',
+      'DeleteAttendee',
+      'DeleteMeeting',
+    ],
     // ensure-room-meeting → provisioning-trigger: InvokeFunction (Event) on the provision function.
     triggersProvisioning: true,
   },
@@ -58,8 +68,8 @@ const httpFunctions: Record<FunctionName, HttpFunctionSpec> = {
       actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
       indexes: ['byGroup'],
     },
-    // Giving a delegate the in-person seat revokes their online attendees.
-    chime: ['DeleteAttendee'],
+    // Giving a delegate the in-person seat deletes their online attendees (attendee-lifecycle sync).
+    chime: ['DeleteAttendee', 'UpdateAttendeeCapabilities'],
   },
   participants: {
     description: 'Participants: import, list, read, update, revoke (organizers)',
@@ -70,8 +80,9 @@ const httpFunctions: Record<FunctionName, HttpFunctionSpec> = {
       actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
       indexes: ['byGroup', 'byType'],
     },
-    // Revoking a participant deletes their attendees.
-    chime: ['DeleteAttendee'],
+    // Changes follow the person (attendee-lifecycle sync): a revocation or a delegation change deletes
+    // attendees, a role change updates their capabilities.
+    chime: ['DeleteAttendee', 'UpdateAttendeeCapabilities'],
   },
   attendance: {
     description: 'Check-ins, attendance reports, presence, roll call and audit trail',
@@ -81,6 +92,15 @@ const httpFunctions: Record<FunctionName, HttpFunctionSpec> = {
     // and the unmatched events (table), attendees of a room and a participant's ledger (byGroup), the
     // audit trail (byType).
     table: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem'], indexes: ['byGroup', 'byType'] },
+  },
+  sessions: {
+    description: 'Rooms: move a session end, close a room now (organizers)',
+    timeout: Duration.seconds(28),
+    // The programme (Get, conditional Put), the room's slot (Get; closing is a conditional Put, reopening
+    // an Update), the audit record (Put).
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+    // A closed room's meetings end: every JoinToken of the room stops working.
+    chime: ['DeleteMeeting'],
   },
 };
 
@@ -108,6 +128,7 @@ export class EventStack extends Stack {
   readonly provisioning: RoomProvisioning;
   readonly meetingEvents: MeetingEvents;
   readonly recorder: ServiceFunction;
+  readonly roomCloser: ServiceFunction;
   readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: EventStackProps) {
@@ -170,9 +191,21 @@ export class EventStack extends Stack {
         actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
         indexes: ['byGroup', 'byType'],
       })
-      .bindChime(['GetMeeting', 'CreateMeeting', 'BatchCreateAttendee', 'DeleteAttendee'], {
-        mediaRegion: config.chimeMediaRegion,
-      });
+      .bindChime(
+        // ListAttendees: the sweep of attendees nobody holds; DeleteMeeting: a replica made while the room
+        // was being closed.
+        [
+          'GetMeeting',
+          'CreateMeeting',
+          'BatchCreateAttendee',
+          'DeleteAttendee',
+          'ListAttendees',
+          'DeleteMeeting',
+        ],
+        {
+          mediaRegion: config.chimeMediaRegion,
+        },
+      );
     this.provisioning = new RoomProvisioning(this, 'Provisioning', {
       provisioner: this.provisioner,
       eventId: event.id,
@@ -254,6 +287,43 @@ export class EventStack extends Stack {
     }).bindTable(table, { actions: ['GetItem', 'PutItem'] });
     this.meetingEvents.attachRecorder(this.recorder);
 
+    // Rooms close on their own: every minute, the rooms whose join window has ended have their meetings
+    // ended (DeleteMeeting), so no JoinToken outlives its room by more than a minute. EventBridge
+    // invokes at most once a minute; closing a room needs no finer precision (the floor's timers do).
+    this.roomCloser = new ServiceFunction(this, 'CloseRooms', {
+      entry: 'close-rooms',
+      description: 'Every minute: ends the Chime meetings of rooms whose join window has closed',
+      timeout: Duration.seconds(60),
+      environment,
+    })
+      // The programme and each room's slot (Get), the closed slot (conditional Put), the audit (Put).
+      .bindTable(table, { actions: ['GetItem', 'PutItem'] })
+      .bindChime(['DeleteMeeting'], { mediaRegion: config.chimeMediaRegion });
+    const closeRule = new Rule(this, 'CloseRoomsEveryMinute', {
+      description: `floorpass ${event.id}: close the rooms whose join window has ended`,
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [
+        new LambdaFunction(this.roomCloser.lambda, { retryAttempts: 2, maxEventAge: Duration.minutes(5) }),
+      ],
+    });
+    NagSuppressions.addResourceSuppressions(closeRule, [
+      {
+        id: 'Serverless-EventBusDLQ',
+        reason:
+          'A schedule that fires every minute, for an idempotent function: an invocation EventBridge could not ' +
+          'deliver is made good by the next one a minute later. A dead-letter queue would hold only stale ' +
+          'ticks, nothing to redrive.',
+      },
+    ]);
+    NagSuppressions.addResourceSuppressions(this.roomCloser.lambda, [
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Invoked every minute by an EventBridge rule, and idempotent: a failed run is simply run again a ' +
+          'minute later (rooms already closed are skipped). Its errors raise the function error alarm.',
+      },
+    ]);
+
     this.operations = new Operations(this, 'Operations', {
       label: config.stage ? `${event.id} (${config.stage})` : event.id,
       eventId: event.id,
@@ -264,6 +334,7 @@ export class EventStack extends Stack {
         ...Object.values(functions),
         this.recorder,
         this.provisioner,
+        this.roomCloser,
         ...(this.identity.tokenTrigger ? [this.identity.tokenTrigger] : []),
       ],
       table,

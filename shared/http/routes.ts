@@ -2,7 +2,14 @@
  * The HTTP API: every route, the function that serves it, and whether it is for organizers. Read by
  * the CDK stack (routes and integrations) and the local dev server, so the two cannot drift apart.
  */
-export const functionNames = ['get-me', 'join-session', 'delegations', 'participants', 'attendance'] as const;
+export const functionNames = [
+  'get-me',
+  'join-session',
+  'delegations',
+  'participants',
+  'attendance',
+  'sessions',
+] as const;
 export type FunctionName = (typeof functionNames)[number];
 
 export interface RouteSpec {
@@ -32,6 +39,8 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/audit', fn: 'attendance', organizerOnly: true },
   { method: 'GET', path: '/meeting-events/unmatched', fn: 'attendance', organizerOnly: true },
   { method: 'GET', path: '/me/attendance', fn: 'attendance', organizerOnly: false },
+  { method: 'PATCH', path: '/sessions/{sessionId}', fn: 'sessions', organizerOnly: true },
+  { method: 'POST', path: '/sessions/{sessionId}/close', fn: 'sessions', organizerOnly: true },
 ];
 
 export const routeKey = (r: Pick<RouteSpec, 'method' | 'path'>) => `${r.method} ${r.path}`;

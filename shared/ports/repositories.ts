@@ -10,6 +10,8 @@ export interface ProgrammeRepository {
   save(programme: Programme): Promise<void>;
   get(): Promise<Programme | null>;
   getSession(sessionId: string): Promise<Session | null>;
+  /** Changes one session's times (an overrun); returns the session as stored. */
+  updateSession(sessionId: string, change: { end: string }): Promise<Session>;
 }
 
 export interface DelegationRepository {

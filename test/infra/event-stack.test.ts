@@ -310,8 +310,8 @@ describe('Stack: EventStack', () => {
     const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
     const triggerId = logicalId(stack.identity.tokenTrigger!.lambda);
     // Assess
-    // + seed, recorder, provisioner and the user pool's token trigger
-    expect(functions).toHaveLength(Object.keys(stack.functions).length + 4);
+    // + seed, recorder, provisioner, room closer and the user pool's token trigger
+    expect(functions).toHaveLength(Object.keys(stack.functions).length + 5);
     for (const [id, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -386,17 +386,19 @@ describe('Stack: EventStack', () => {
           'CreateAttendee',
           'UpdateAttendeeCapabilities',
           'DeleteAttendee',
+          'DeleteMeeting',
         ],
       },
       delegations: {
         dynamodb: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
-        chime: ['DeleteAttendee'],
+        chime: ['DeleteAttendee', 'UpdateAttendeeCapabilities'],
       },
       participants: {
         dynamodb: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
-        chime: ['DeleteAttendee'],
+        chime: ['DeleteAttendee', 'UpdateAttendeeCapabilities'],
       },
       attendance: { dynamodb: ['GetItem', 'BatchGetItem', 'Query', 'PutItem'], chime: [] },
+      sessions: { dynamodb: ['GetItem', 'PutItem', 'UpdateItem'], chime: ['DeleteMeeting'] },
     } as const;
     const prefixed = (prefix: string, actions: readonly string[]) =>
       actions.map((a) => `${prefix}:${a}`).sort();
@@ -418,8 +420,18 @@ describe('Stack: EventStack', () => {
       prefixed('dynamodb', ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem']),
     );
     expect(provisioner.chime).toEqual(
-      prefixed('chime', ['GetMeeting', 'CreateMeeting', 'BatchCreateAttendee', 'DeleteAttendee']),
+      prefixed('chime', [
+        'GetMeeting',
+        'CreateMeeting',
+        'BatchCreateAttendee',
+        'DeleteAttendee',
+        'ListAttendees',
+        'DeleteMeeting',
+      ]),
     );
+    const closer = grantsOf(stack.roomCloser);
+    expect(closer.dynamodb).toEqual(prefixed('dynamodb', ['GetItem', 'PutItem']));
+    expect(closer.chime).toEqual(prefixed('chime', ['DeleteMeeting']));
   });
 
   it('grants the provision function BatchCreateAttendee on this account’s meeting ARNs, never on "*"', () => {
@@ -584,8 +596,8 @@ describe('Stack: EventStack', () => {
         : (p.Metrics ?? []).flatMap((m) => m.MetricStat?.Metric.MetricName ?? []);
     });
     // Assess
-    // + the recorder, the provisioner and the token trigger (when it fails, nobody signs in)
-    const watched = Object.keys(stack.functions).length + 3;
+    // + the recorder, the provisioner, the room closer and the token trigger (when it fails, nobody signs in)
+    const watched = Object.keys(stack.functions).length + 4;
     expect(metricNames.filter((m) => m === 'Errors')).toHaveLength(watched);
     expect(metricNames.filter((m) => m === 'Throttles')).toHaveLength(watched);
     expect(metricNames).toEqual(

@@ -184,3 +184,65 @@ describe('Live credentials: changes follow the person', () => {
     expect(again.body.capabilities.Audio).toBe('Receive');
   });
 });
+
+describe('Live credentials: rooms close for real', () => {
+  it('ends the room’s meetings when its window closes, so every JoinToken of the room is refused', async () => {
+    // Prepare: two people in the opening (10:00–11:00, no grace after the end)
+    stack.clock.set(new Date('2021-06-28T10:50:00-04:00'));
+    const people = await importPeople('closing', 2, 'ITA');
+    const joins = await Promise.all(
+      people.map((p) => api.call('POST', '/sessions/opening/join', { as: p.email })),
+    );
+    expect(joins.map((j) => j.status)).toEqual([200, 200]);
+    expect(joins.every(stillWorks)).toBe(true);
+
+    // Act: the local clock passes the room's end; whatever has come due runs
+    const moved = await fetch(`${stack.url}/_local/clock`, {
+      method: 'POST',
+      body: JSON.stringify({ now: '2021-06-28T11:00:01-04:00' }),
+    });
+    expect(moved.status).toBe(200);
+
+    // Assess: Chime no longer knows the meeting; a join says the window closed
+    expect(joins.filter(stillWorks)).toEqual([]);
+    expect((await liveAttendees('opening')).size).toBe(0);
+    const again = await api.call('POST', '/sessions/opening/join', { as: people[0]?.email as string });
+    expect(again.status).toBe(403);
+    expect(again.body.error.code).toBe('OUTSIDE_JOIN_WINDOW');
+    const audit = await api.call('GET', '/audit?sessionId=opening', { as: ORG });
+    expect(audit.body.items.map((r: { action: string }) => r.action)).toContain('room.close');
+  });
+
+  it('lets an organizer close a room at once, and reopen it by moving its end', async () => {
+    // Prepare: a delegate in Session III (29 June, 10:00–13:00)
+    stack.clock.set(new Date('2021-06-29T10:30:00-04:00'));
+    const [person] = await importPeople('overrun', 1, 'ESP');
+    const who = person as { email: string; id: string };
+    const join = await api.call('POST', '/sessions/session-3/join', { as: who.email });
+    expect(join.status).toBe(200);
+
+    // Act 1: the secretariat closes the room now
+    const closed = await api.call('POST', '/sessions/session-3/close', { as: ORG });
+    expect(closed.status).toBe(200);
+    expect(closed.body.meetingsEnded).toBeGreaterThanOrEqual(1);
+    expect(stillWorks(join)).toBe(false);
+    expect((await api.call('POST', '/sessions/session-3/join', { as: who.email })).status).toBe(403);
+
+    // Act 2: the session overruns after all: its end moves to 13:30, the room opens again
+    const moved = await api.call('PATCH', '/sessions/session-3', {
+      as: ORG,
+      body: { end: '2021-06-29T13:30:00-04:00' },
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ reopened: true, closesAt: '2021-06-29T17:30:00.000Z' });
+    const rejoin = await api.call('POST', '/sessions/session-3/join', { as: who.email });
+    expect(rejoin.status).toBe(200);
+    expect(rejoin.body.meeting.MeetingId).not.toBe(join.body.meeting.MeetingId);
+    expect(stillWorks(rejoin)).toBe(true);
+
+    // A participant may do neither
+    expect((await api.call('POST', '/sessions/session-3/close', { as: who.email })).status).toBe(403);
+    const bad = await api.call('PATCH', '/sessions/session-3', { as: ORG, body: { end: 'tomorrow' } });
+    expect(bad.status).toBe(400);
+  });
+});

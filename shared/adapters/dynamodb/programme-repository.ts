@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Programme, Session } from '#domain/programme.ts';
 import type { ProgrammeRepository } from '#ports/repositories.ts';
-import type { TableContext } from './client.ts';
+import { isConditionFailure, type TableContext } from './client.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
 
 /**
@@ -23,6 +23,43 @@ export function createProgrammeRepository(ctx: TableContext, cacheMs = 15_000): 
     get,
     async getSession(sessionId: string): Promise<Session | null> {
       return (await get())?.sessions.find((s) => s.id === sessionId) ?? null;
+    },
+    async updateSession(sessionId, change) {
+      // Read strongly and write on the condition that nobody changed the programme meanwhile.
+      for (;;) {
+        const { Item } = await ctx.doc.send(
+          new GetCommand({ TableName: ctx.tableName, Key: keys.programme(), ConsistentRead: true }),
+        );
+        const programme = Item?.programme as Programme | undefined;
+        const session = programme?.sessions.find((s) => s.id === sessionId);
+        if (!programme || !session) throw new Error(`no session ${sessionId}`);
+        const next: Session = { ...session, ...change };
+        const revision = (Item?.revision as number | undefined) ?? 0;
+        try {
+          await ctx.doc.send(
+            new PutCommand({
+              TableName: ctx.tableName,
+              Item: {
+                ...keys.programme(),
+                type: 'programme',
+                version: ITEM_VERSION,
+                revision: revision + 1,
+                programme: {
+                  ...programme,
+                  sessions: programme.sessions.map((s) => (s.id === sessionId ? next : s)),
+                },
+              },
+              ConditionExpression: 'attribute_not_exists(revision) OR revision = :r',
+              ExpressionAttributeValues: { ':r': revision },
+            }),
+          );
+        } catch (error) {
+          if (isConditionFailure(error)) continue;
+          throw error;
+        }
+        cached = null;
+        return next;
+      }
     },
     async save(programme: Programme) {
       await ctx.doc.send(
