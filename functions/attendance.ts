@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { delegationCategorySchema } from '#domain/delegations.ts';
 import { participantIdSchema } from '#domain/participants.ts';
 import { type HttpResult, httpApi, json } from '#http/api.ts';
-import { type HttpEvent, jsonBody, pathParam, queryParams, validate } from '#http/request.ts';
+import { pathParam } from '#http/path-parameters.ts';
+import { type HttpEvent, jsonBody, queryParams, validate } from '#http/request.ts';
 import {
   myAttendance,
   presenceNow,

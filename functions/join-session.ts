@@ -1,5 +1,5 @@
 import { httpApi, json, noStore } from '#http/api.ts';
-import { pathParam } from '#http/request.ts';
+import { pathParam } from '#http/path-parameters.ts';
 import { issueJoinCredentials } from '#use-cases/issue-join-credentials.ts';
 import { claims, deps } from './lib/runtime.ts';
 

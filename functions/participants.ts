@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { CsvError, csvToObjects } from '#domain/csv.ts';
 import { ValidationError } from '#domain/errors.ts';
-import { participantIdSchema, participantUpdateSchema } from '#domain/participants.ts';
+import { participantUpdateSchema } from '#domain/participants.ts';
 import { httpApi, json } from '#http/api.ts';
+import { pathParam } from '#http/path-parameters.ts';
 import {
   bodyText,
   contentTypeOf,
   type HttpEvent,
   jsonBody,
   parseJson,
-  pathParam,
   queryParams,
   validate,
 } from '#http/request.ts';
@@ -32,8 +32,7 @@ const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().max(2048).optional(),
 });
-const participantId = (event: HttpEvent) =>
-  validate(participantIdSchema, pathParam(event, 'participantId'), 'participantId');
+const participantId = (event: HttpEvent) => pathParam(event, 'participantId');
 
 /** The rows of an import: a JSON array, or CSV with a header row (name,email,delegation,role). */
 function importRows(event: HttpEvent): unknown[] {

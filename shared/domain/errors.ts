@@ -21,6 +21,7 @@ export const errorCodes = [
   'MEETING_UNAVAILABLE',
   'ROOM_FULL',
   'NOT_SEAT_HOLDER',
+  'NOT_FOUND',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

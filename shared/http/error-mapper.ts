@@ -19,6 +19,7 @@ const statusByCode: Record<ErrorCode, number> = {
   MEETING_UNAVAILABLE: 503,
   ROOM_FULL: 409,
   NOT_SEAT_HOLDER: 409,
+  NOT_FOUND: 404,
 };
 
 export interface HttpError {

@@ -94,12 +94,6 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, where: 
   });
 }
 
-export function pathParam(event: HttpEvent, name: string): string {
-  const value = event.pathParameters?.[name];
-  if (!value) throw new ValidationError(`Missing path parameter ${name}.`, { field: name });
-  return decodeURIComponent(value);
-}
-
 export const queryParams = (event: HttpEvent): Record<string, string | undefined> =>
   event.queryStringParameters ?? {};
 

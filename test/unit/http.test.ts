@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '#domain/errors.ts';
 import { toHttpError } from '#http/error-mapper.ts';
+import { pathParameterSchemas } from '#http/path-parameters.ts';
 import { type HttpEvent, identityFromEvent, parseGroups } from '#http/request.ts';
+import { routes } from '#http/routes.ts';
 
 const claimsConfig = { emailClaim: 'email', groupsClaim: 'cognito:groups', organizerGroup: 'organizers' };
 const eventWith = (claims: Record<string, string> | undefined) =>
@@ -62,5 +64,12 @@ describe('Function: toHttpError', () => {
     expect(mapped.statusCode).toBe(500);
     expect(JSON.stringify(mapped.body)).not.toContain('ECONNREFUSED');
     expect(mapped.body.error.code).toBe('INTERNAL');
+  });
+});
+
+describe('Module: path parameters', () => {
+  it('has a schema for every path parameter of the route table', () => {
+    const names = routes.flatMap((r) => [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string));
+    for (const name of names) expect(pathParameterSchemas, name).toHaveProperty(name);
   });
 });

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/stack.ts';
+import { apiClient, startTestStack } from '../support/local-stack.ts';
+
+/**
+ * Inputs a careless or hostile caller sends: each is a 4xx in the `{ error: { code, message } }` shape,
+ * never a 500, and a refused request leaves nothing behind.
+ */
+const ORG = 'organizer@example.org';
+const FRA = 'hod.fra@example.org';
+const STRANGER = 'stranger@example.net';
+let stack: LocalStack;
+let api: ReturnType<typeof apiClient>;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  api = apiClient(stack);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const auditCount = async () =>
+  (await api.call('GET', '/audit?limit=500', { as: ORG })).body.items.length as number;
+
+describe('Path parameters: malformed escapes and impossible values are 400, never 500', () => {
+  const malformed = ['%ZZ', '%', '%E0%A4%A'];
+
+  it.each(malformed)('POST /sessions/%s/join answers 400 VALIDATION_FAILED', async (segment) => {
+    const res = await api.call('POST', `/sessions/${segment}/join`, { as: FRA });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'sessionId' });
+  });
+
+  it.each([
+    ['GET', '/participants/%ZZ'],
+    ['GET', '/delegations/%E0%A4%A/in-person-seat'],
+    ['GET', '/sessions/%/attendance'],
+  ])('%s %s answers 400 for an organizer', async (method, path) => {
+    const res = await api.call(method, path, { as: ORG });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('refuses a 3,000-character delegation code before it reaches a DynamoDB key', async () => {
+    const code = 'A'.repeat(3000);
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const res = await api.call(method, `/delegations/${code}/in-person-seat`, {
+        as: ORG,
+        ...(method === 'PUT' ? { body: { participantId: 'p_00000000000000000000' } } : {}),
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'code' });
+    }
+  });
+
+  it('still takes a delegation code in lower case', async () => {
+    const res = await api.call('GET', '/delegations/fra/in-person-seat', { as: ORG });
+    expect(res.status).toBe(200);
+    expect(res.body.delegation).toBe('FRA');
+  });
+});
+
+describe('Audit spam through the join path', () => {
+  it.each([
+    ['a 9,000-character session id', 'x'.repeat(9000)],
+    ['markup', encodeURIComponent('<script>alert(1)</script>')],
+    ['upper case', 'SESSION-1'],
+  ])('refuses %s from an identity with no participant record: 400, nothing audited', async (_, segment) => {
+    const before = await auditCount();
+    const res = await api.call('POST', `/sessions/${segment}/join`, { as: STRANGER });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'sessionId' });
+    expect(res.text).not.toContain('<script>');
+    expect(await auditCount()).toBe(before);
+  });
+
+  it('still audits a well-formed join by a stranger as NOT_REGISTERED', async () => {
+    const before = await auditCount();
+    const res = await api.call('POST', '/sessions/session-1/join', { as: STRANGER });
+    expect(res.body.error.code).toBe('NOT_REGISTERED');
+    expect(await auditCount()).toBe(before + 1);
+  });
+});
+
+describe('Authorization before validation', () => {
+  it('refuses a participant’s 2 MB CSV import with 403 FORBIDDEN, without parsing it', async () => {
+    // An unclosed quote: parsing it would answer 400.
+    const csv = `name,email,delegation,role\n"${'x'.repeat(2 * 1024 * 1024)}`;
+    const res = await api.call('POST', '/participants/import', { as: FRA, raw: csv, contentType: 'text/csv' });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('FORBIDDEN');
+  });
+
+  it.each([
+    ['POST', '/participants/import', '{not json'],
+    ['PUT', '/delegations/FRA/in-person-seat', '{"participantId": 42}'],
+    ['POST', '/delegations', '{"code": "?"}'],
+    ['PATCH', '/participants/p_00000000000000000000', '{"passport": "X"}'],
+    ['POST', '/sessions/session-1/check-ins', '[]'],
+    ['GET', '/delegations/%ZZ/in-person-seat', undefined],
+    ['GET', '/audit?from=yesterday', undefined],
+  ])('answers a participant 403 on %s %s, not the validation error', async (method, path, raw) => {
+    const res = await api.call(method, path, { as: FRA, ...(raw !== undefined ? { raw } : {}) });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('FORBIDDEN');
+    expect(res.body.error).not.toHaveProperty('field');
+  });
+});
