@@ -87,7 +87,11 @@ describe('Authorization before validation', () => {
   it('refuses a participant’s 2 MB CSV import with 403 FORBIDDEN, without parsing it', async () => {
     // An unclosed quote: parsing it would answer 400.
     const csv = `name,email,delegation,role\n"${'x'.repeat(2 * 1024 * 1024)}`;
-    const res = await api.call('POST', '/participants/import', { as: FRA, raw: csv, contentType: 'text/csv' });
+    const res = await api.call('POST', '/participants/import', {
+      as: FRA,
+      raw: csv,
+      contentType: 'text/csv',
+    });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('FORBIDDEN');
   });
@@ -105,5 +109,61 @@ describe('Authorization before validation', () => {
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('FORBIDDEN');
     expect(res.body.error).not.toHaveProperty('field');
+  });
+});
+
+describe('Cursors and ranges: crafted values are 400', () => {
+  const forge = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+  it.each([
+    ['e30 (an empty object)', 'e30'],
+    ['not base64 JSON', '!!!'],
+    ['an array', forge(['a'])],
+    ['another index’s key', forge({ pk: 'x', sk: 'y', gsi1pk: 'AUDIT', gsi1sk: 'z' })],
+    ['another partition', forge({ pk: 'x', sk: 'y', gsi2pk: 'RATE#x', gsi2sk: 'z' })],
+    ['a number where a string belongs', forge({ pk: 1, sk: 'y', gsi2pk: 'AUDIT', gsi2sk: 'z' })],
+  ])('GET /audit and /participants refuse %s', async (_, cursor) => {
+    for (const path of ['/audit', '/participants', '/participants?delegation=FRA']) {
+      const sep = path.includes('?') ? '&' : '?';
+      const res = await api.call('GET', `${path}${sep}cursor=${encodeURIComponent(cursor)}`, { as: ORG });
+      expect(res.status, path).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'cursor' });
+    }
+  });
+
+  it('refuses an audit cursor whose sort key lies outside the requested time range', async () => {
+    const cursor = forge({
+      pk: 'AUDIT#2030-01-01',
+      sk: 'x',
+      gsi2pk: 'AUDIT',
+      gsi2sk: '2030-01-01T00:00:00.000Z#x',
+    });
+    const res = await api.call(
+      'GET',
+      `/audit?from=2021-06-28T00:00:00Z&to=2021-06-29T00:00:00Z&cursor=${cursor}`,
+      { as: ORG },
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.field).toBe('cursor');
+  });
+
+  it('still follows a cursor it returned', async () => {
+    await api.call('POST', '/sessions/session-1/join', { as: FRA });
+    await api.call('POST', '/sessions/session-1/join', { as: STRANGER });
+    const page1 = await api.call('GET', '/participants?limit=2', { as: ORG });
+    const page2 = await api.call('GET', `/participants?limit=2&cursor=${page1.body.nextCursor}`, { as: ORG });
+    expect(page2.status).toBe(200);
+    expect(page2.body.items[0].id).not.toBe(page1.body.items[0].id);
+    const audit1 = await api.call('GET', '/audit?limit=1', { as: ORG });
+    const audit2 = await api.call('GET', `/audit?limit=1&cursor=${audit1.body.nextCursor}`, { as: ORG });
+    expect(audit2.status).toBe(200);
+  });
+
+  it('refuses /audit with from after to', async () => {
+    const res = await api.call('GET', '/audit?from=2021-06-29T00:00:00Z&to=2021-06-28T00:00:00Z', {
+      as: ORG,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'from' });
   });
 });

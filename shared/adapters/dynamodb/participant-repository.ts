@@ -4,7 +4,7 @@ import type { Participant, ParticipantRole } from '#domain/participants.ts';
 import type { ParticipantRepository } from '#ports/repositories.ts';
 import { cancellationReasons, type TableContext, withConflictRetry } from './client.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
-import { batchGetAll, decodeCursor, encodeCursor, queryAll } from './query.ts';
+import { batchGetAll, decodeCursor, encodeCursor, queryAll, withCursor } from './query.ts';
 
 const toItem = (p: Participant) => ({
   ...keys.participant(p.id),
@@ -242,17 +242,28 @@ export function createParticipantRepository(ctx: TableContext): ParticipantRepos
     },
     async list({ delegationCode, limit, cursor }) {
       const index = delegationCode
-        ? { IndexName: 'byGroup', pk: 'gsi1pk', value: keys.participantsOfDelegation(delegationCode).gsi1pk }
-        : { IndexName: 'byType', pk: 'gsi2pk', value: keys.allParticipants().gsi2pk };
-      const out = await ctx.doc.send(
-        new QueryCommand({
-          TableName: ctx.tableName,
-          IndexName: index.IndexName,
-          KeyConditionExpression: `${index.pk} = :pk`,
-          ExpressionAttributeValues: { ':pk': index.value },
-          Limit: limit,
-          ExclusiveStartKey: decodeCursor(cursor),
-        }),
+        ? {
+            IndexName: 'byGroup',
+            pk: 'gsi1pk',
+            sk: 'gsi1sk',
+            value: keys.participantsOfDelegation(delegationCode).gsi1pk,
+          }
+        : { IndexName: 'byType', pk: 'gsi2pk', sk: 'gsi2sk', value: keys.allParticipants().gsi2pk };
+      const start = decodeCursor(cursor, {
+        attributes: ['pk', 'sk', index.pk, index.sk],
+        fixed: { [index.pk]: index.value },
+      });
+      const out = await withCursor(cursor, () =>
+        ctx.doc.send(
+          new QueryCommand({
+            TableName: ctx.tableName,
+            IndexName: index.IndexName,
+            KeyConditionExpression: `${index.pk} = :pk`,
+            ExpressionAttributeValues: { ':pk': index.value },
+            Limit: limit,
+            ExclusiveStartKey: start,
+          }),
+        ),
       );
       return {
         items: (out.Items ?? []).map(participantFromItem),
