@@ -68,7 +68,22 @@ const needsQuotes = /[",\r\n]/;
 export const csvField = (value: string): string =>
   needsQuotes.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 
-/** A spreadsheet-ready CSV document: UTF-8 byte-order mark, header row, CRLF line ends. */
+/** What a spreadsheet may take for the start of a formula (OWASP, "CSV Injection"). */
+const formulaStart = /^[=+\-@\t\r]/;
+
+/**
+ * A cell a spreadsheet shows as text: one that begins with `=`, `+`, `-`, `@`, a tab or a carriage
+ * return gets a single quote in front (`=1+1` becomes `'=1+1`), as OWASP's CSV injection guidance
+ * advises. Every other cell is unchanged. Only exported files are neutralised: the data and the JSON
+ * reports keep the value as it was given.
+ */
+export const neutralizeFormula = (value: string): string => (formulaStart.test(value) ? `'${value}` : value);
+
+/**
+ * A spreadsheet-ready CSV document: UTF-8 byte-order mark, header row, CRLF line ends, RFC 4180 quoting,
+ * and no cell that a spreadsheet would run as a formula (neutralizeFormula).
+ */
 export function formatCsv(columns: readonly string[], rows: readonly (readonly string[])[]): string {
-  return `\uFEFF${[columns, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
+  const line = (r: readonly string[]) => r.map((v) => csvField(neutralizeFormula(v))).join(',');
+  return `\uFEFF${[columns, ...rows].map(line).join('\r\n')}\r\n`;
 }

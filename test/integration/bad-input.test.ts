@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCsv } from '#domain/csv.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { apiClient, startTestStack } from '../support/local-stack.ts';
 
@@ -165,5 +166,53 @@ describe('Cursors and ranges: crafted values are 400', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'from' });
+  });
+});
+
+describe('Exports: no cell a spreadsheet would run as a formula', () => {
+  const names = ['=1+1', '@SUM(A1)', '-2+3', '+1 555 0100'];
+  const hyperlink = '=HYPERLINK("http://x","y")';
+
+  beforeAll(async () => {
+    await api.call('POST', '/delegations', {
+      as: ORG,
+      body: { code: 'EVIL', name: hyperlink, category: 'CivilSociety' },
+    });
+    const rows = names.map((name, i) => ({
+      name,
+      email: `formula${i}@example.org`,
+      delegation: ['DEU', 'ITA', 'ESP', 'PRT'][i],
+      role: 'Delegate',
+    }));
+    expect((await api.call('POST', '/participants/import', { as: ORG, body: rows })).status).toBe(200);
+    for (const r of rows) {
+      const j = (await api.call('POST', '/sessions/session-1/join', { as: r.email })).body;
+      stack.emulator.connect(j.meeting.MeetingId, j.attendee.AttendeeId);
+    }
+    await stack.pipeline.flush();
+  });
+
+  /** The cells of the file (RFC 4180) that begin with a formula character. */
+  const formulaCells = (text: string) =>
+    parseCsv(text)
+      .flat()
+      .filter((c) => /^[=+\-@\t\r]/.test(c));
+
+  it('prefixes formula cells with a single quote in the attendance CSV, and keeps the JSON as it was', async () => {
+    const csv = await api.call('GET', '/sessions/session-1/attendance?format=csv', { as: ORG });
+    const json = await api.call('GET', '/sessions/session-1/attendance', { as: ORG });
+    expect(csv.status).toBe(200);
+    for (const name of names) expect(csv.text).toContain(`,'${name},`);
+    expect(formulaCells(csv.text)).toEqual([]);
+    const jsonNames = json.body.rows.map((r: { participantName: string }) => r.participantName);
+    expect(jsonNames).toEqual(expect.arrayContaining(names));
+  });
+
+  it('prefixes a formula delegation name in the roll-call CSV, and keeps the JSON as it was', async () => {
+    const csv = await api.call('GET', '/roll-call?format=csv', { as: ORG });
+    const json = await api.call('GET', '/roll-call', { as: ORG });
+    expect(csv.text).toContain(`EVIL,"'=HYPERLINK(""http://x"",""y"")",CivilSociety,`);
+    expect(formulaCells(csv.text)).toEqual([]);
+    expect(json.body.rows.find((r: { code: string }) => r.code === 'EVIL').name).toBe(hyperlink);
   });
 });
