@@ -216,3 +216,31 @@ describe('Exports: no cell a spreadsheet would run as a formula', () => {
     expect(json.body.rows.find((r: { code: string }) => r.code === 'EVIL').name).toBe(hyperlink);
   });
 });
+
+describe('Names with control characters', () => {
+  it('refuses an import row whose name holds a right-to-left override, a lone surrogate or a tab', async () => {
+    for (const name of ['\\u202Egpj.exe', 'Ana\\ud800', '\\t=1+1', 'A\\u001b[31m']) {
+      const raw = `[{"name":"${name}","email":"ctl@example.org","delegation":"FRA","role":"Delegate"}]`;
+      const res = await api.call('POST', '/participants/import', { as: ORG, raw });
+      expect(res.status, name).toBe(400);
+      expect(res.body.error, name).toMatchObject({ code: 'VALIDATION_FAILED', row: 1, field: 'name' });
+    }
+    const list = await api.call('GET', '/participants?delegation=FRA&limit=500', { as: ORG });
+    expect(list.body.items.map((p: { email: string }) => p.email)).not.toContain('ctl@example.org');
+  });
+
+  it('refuses such a name in an update and in a new organization', async () => {
+    const fra = (await api.call('GET', '/participants?delegation=FRA', { as: ORG })).body.items[0];
+    const patch = await api.call('PATCH', `/participants/${fra.id}`, {
+      as: ORG,
+      raw: '{"name":"A\\u0000B"}',
+    });
+    const org = await api.call('POST', '/delegations', {
+      as: ORG,
+      raw: '{"code":"CTL","name":"Org \\u2067x","category":"CivilSociety"}',
+    });
+    expect(patch.status).toBe(400);
+    expect(org.status).toBe(400);
+    expect(org.body.error.field).toBe('name');
+  });
+});
