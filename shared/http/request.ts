@@ -56,17 +56,22 @@ export function parseGroups(claim: unknown): string[] {
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
-/** The raw body as text, refusing one larger than `maxBytes`. */
-export function bodyText(event: HttpEvent, maxBytes = DEFAULT_MAX_BODY_BYTES): string {
+/** The raw body's bytes (API Gateway base64-encodes a body it does not take for text), at most `maxBytes`. */
+export function bodyBytes(event: HttpEvent, maxBytes = DEFAULT_MAX_BODY_BYTES): Buffer {
   const raw = event.body ?? '';
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  const size = Buffer.byteLength(text, 'utf8');
-  if (size > maxBytes) {
-    throw new ValidationError(`The request body is ${size} bytes; this route takes at most ${maxBytes}.`, {
-      field: 'body',
-    });
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > maxBytes) {
+    throw new ValidationError(
+      `The request body is ${bytes.length} bytes; this route takes at most ${maxBytes}.`,
+      { field: 'body' },
+    );
   }
-  return text;
+  return bytes;
+}
+
+/** The raw body as UTF-8 text, refusing one larger than `maxBytes`. */
+export function bodyText(event: HttpEvent, maxBytes = DEFAULT_MAX_BODY_BYTES): string {
+  return bodyBytes(event, maxBytes).toString('utf8');
 }
 
 /** Parses the JSON body against a schema; the first problem is reported with its field. */

@@ -56,8 +56,10 @@ describe('Module: csv', () => {
   });
 
   it('reads a header row into objects and refuses ragged rows and open quotes', () => {
-    expect(csvToObjects('name,role\n"A, B",Delegate\n')).toEqual([{ name: 'A, B', role: 'Delegate' }]);
-    expect(() => csvToObjects('a,b\n1\n')).toThrow(CsvError);
+    expect(csvToObjects('name,role\n"A, B",Delegate\n', ['name', 'role'])).toEqual([
+      { name: 'A, B', role: 'Delegate' },
+    ]);
+    expect(() => csvToObjects('a,b\n1\n', ['a', 'b'])).toThrow(CsvError);
     expect(() => parseCsv('"open')).toThrow(CsvError);
   });
 });
