@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { DomainError } from '#domain/errors.ts';
+import { toHttpError } from '#http/error-mapper.ts';
 import type { HttpEvent } from '#http/request.ts';
 import { routeKey, routes } from '#http/routes.ts';
 import { type LocalIssuer, toApiGatewayClaims } from './identity.ts';
@@ -44,6 +46,11 @@ export function matchRoute(method: string, path: string) {
       };
   }
   return null;
+}
+
+/** The methods of the routes whose path matches (for a 405's Allow header). */
+export function allowedMethods(path: string): string[] {
+  return compiled.filter((r) => r.pattern.test(path)).map((r) => r.method);
 }
 
 export function sendJson(
@@ -107,10 +114,23 @@ export function startDevServer(options: {
       if (await options.localRoutes(req, res, body.toString('utf8'), url)) return;
       const method = req.method ?? 'GET';
       const match = matchRoute(method, url.pathname);
-      if (!match)
-        return sendJson(res, 404, {
-          error: { code: 'NOT_FOUND', message: `No route ${method} ${url.pathname}.` },
-        });
+      if (!match) {
+        const allowed = allowedMethods(url.pathname);
+        const mapped = toHttpError(
+          allowed.length
+            ? new DomainError(
+                'METHOD_NOT_ALLOWED',
+                `${url.pathname} takes ${allowed.join(', ')}, not ${method.slice(0, 10)}.`,
+              )
+            : new DomainError('NOT_FOUND', `No route ${method.slice(0, 10)} ${url.pathname.slice(0, 200)}.`),
+        );
+        return sendJson(
+          res,
+          mapped.statusCode,
+          mapped.body,
+          allowed.length ? { allow: allowed.join(', ') } : {},
+        );
+      }
 
       const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
       const claims = bearer ? await options.issuer.verify(bearer) : null;

@@ -22,6 +22,7 @@ export const errorCodes = [
   'ROOM_FULL',
   'NOT_SEAT_HOLDER',
   'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
   'UNSUPPORTED_MEDIA_TYPE',
 ] as const;
 

@@ -20,6 +20,7 @@ const statusByCode: Record<ErrorCode, number> = {
   ROOM_FULL: 409,
   NOT_SEAT_HOLDER: 409,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   UNSUPPORTED_MEDIA_TYPE: 415,
 };
 

@@ -244,3 +244,24 @@ describe('Names with control characters', () => {
     expect(org.body.error.field).toBe('name');
   });
 });
+
+describe('Dev server: wrong method and unknown path', () => {
+  it('answers a wrong method with 405 METHOD_NOT_ALLOWED in the error shape, with Allow', async () => {
+    for (const [method, path, allow] of [
+      ['DELETE', '/me', 'GET'],
+      ['GET', '/sessions/session-1/join', 'POST'],
+      ['POST', '/delegations/FRA/in-person-seat', 'GET, PUT, DELETE'],
+    ] as const) {
+      const res = await api.call(method, path, { as: FRA });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get('allow')).toBe(allow);
+      expect(res.body.error).toEqual({ code: 'METHOD_NOT_ALLOWED', message: expect.stringContaining(allow) });
+    }
+  });
+
+  it('answers an unknown path with 404 NOT_FOUND in the error shape', async () => {
+    const res = await api.call('GET', '/nowhere', { as: FRA });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('NOT_FOUND');
+  });
+});
