@@ -265,3 +265,26 @@ describe('Dev server: wrong method and unknown path', () => {
     expect(res.body.error.code).toBe('NOT_FOUND');
   });
 });
+
+describe('Local tokens: a lifetime, so that an expired token can be tried', () => {
+  const tokenWith = async (body: unknown) => {
+    const res = await fetch(`${stack.url}/_local/tokens`, { method: 'POST', body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as { token?: string; error?: { field: string } } };
+  };
+
+  it('answers 401 to a token whose lifetime is over, and 200 to one still valid', async () => {
+    const expired = await tokenWith({ email: FRA, expiresIn: 0 });
+    const valid = await tokenWith({ email: FRA, expiresIn: 60 });
+    expect(expired.status).toBe(200);
+    expect((await api.call('GET', '/me', { token: expired.body.token as string })).status).toBe(401);
+    expect((await api.call('GET', '/me', { token: valid.body.token as string })).status).toBe(200);
+  });
+
+  it('refuses a lifetime that is not whole seconds', async () => {
+    for (const expiresIn of [-1, 1.5, '1h', 10_000_000]) {
+      const res = await tokenWith({ email: FRA, expiresIn });
+      expect(res.status, String(expiresIn)).toBe(400);
+      expect(res.body.error?.field).toBe('expiresIn');
+    }
+  });
+});
