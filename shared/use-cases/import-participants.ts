@@ -3,7 +3,7 @@
  * validated first — shape, known delegation, no email twice — and one bad row rejects the whole import
  * with its row number and reason, writing nothing. Then each row is upserted by email: a known email
  * updates that participant (name, delegation, role), a new one gets a new opaque id. Re-running the same
- * import changes nothing.
+ * import changes nothing, and still answers every row's participant id (created, updated or unchanged).
  */
 import { ValidationError } from '#domain/errors.ts';
 import type { Identity } from '#domain/identity.ts';
@@ -46,12 +46,16 @@ export async function importParticipants(
   const now = deps.clock.now().toISOString();
   const creates: Participant[] = [];
   const updates: Participant[] = [];
+  /** Every row's participant, in row order: a rerun still tells the caller each id. */
+  const outcomes: { id: string; email: string; status: 'created' | 'updated' | 'unchanged' }[] = [];
   let unchanged = 0;
   rows.forEach((row, i) => {
     const current = existing.get(row.email);
     if (!current) {
+      const id = deps.ids.participantId();
+      outcomes.push({ id, email: row.email, status: 'created' });
       creates.push({
-        id: deps.ids.participantId(),
+        id,
         name: row.name,
         email: row.email,
         delegationCode: row.delegation,
@@ -65,6 +69,7 @@ export async function importParticipants(
     }
     if (current.name === row.name && current.delegationCode === row.delegation && current.role === row.role) {
       unchanged++;
+      outcomes.push({ id: current.id, email: row.email, status: 'unchanged' });
       return;
     }
     if (current.inPersonSeat !== null && current.delegationCode !== row.delegation) {
@@ -74,6 +79,7 @@ export async function importParticipants(
         `${row.email} holds the in-person seat of ${current.inPersonSeat}; release it first`,
       );
     }
+    outcomes.push({ id: current.id, email: row.email, status: 'updated' });
     updates.push({
       ...current,
       name: row.name,
@@ -91,10 +97,7 @@ export async function importParticipants(
     outcome: 'succeeded',
     details: summary,
   });
-  return {
-    ...summary,
-    participants: [...creates, ...updates].map((p) => ({ id: p.id, email: p.email })),
-  };
+  return { ...summary, participants: outcomes };
 }
 
 function validateRows(rawRows: unknown[]): ParticipantImportRow[] {

@@ -36,6 +36,11 @@ describe('Route: POST /participants/import', () => {
     expect(second.body).toMatchObject({ rows: 2, created: 0, updated: 0, unchanged: 2 });
     expect(await countOf('PRT')).toBe(2);
     expect(first.body.participants.map((p: { email: string }) => p.email)).toContain('ana.souza@example.org');
+    // The rerun still answers every row's participant id, in row order.
+    expect(second.body.participants).toEqual(
+      first.body.participants.map((p: { id: string; email: string }) => ({ ...p, status: 'unchanged' })),
+    );
+    expect(first.body.participants.map((p: { status: string }) => p.status)).toEqual(['created', 'created']);
   });
 
   it('upserts by email, compared case-insensitively', async () => {
@@ -47,6 +52,9 @@ describe('Route: POST /participants/import', () => {
 
     // Assess
     expect(res.body).toMatchObject({ created: 0, updated: 1 });
+    expect(res.body.participants).toEqual([
+      { id: expect.stringMatching(/^p_/), email: 'ana.souza@example.org', status: 'updated' },
+    ]);
     const list = await api.call('GET', '/participants?delegation=PRT', { as: ORG });
     const ana = list.body.items.find((p: { email: string }) => p.email === 'ana.souza@example.org');
     expect(ana.role).toBe('Delegate');
