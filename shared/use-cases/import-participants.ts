@@ -4,8 +4,10 @@
  * with its row number and reason, writing nothing. Then each row is upserted by email: a known email
  * updates that participant (name, delegation, role), a new one gets a new opaque id. Re-running the same
  * import changes nothing, and still answers every row's participant id (created, updated or unchanged).
+ * The writes are all or nothing (the repository's saveImport: one import at a time, undone on a
+ * conflict), and a refused import is audited as failed, having written nothing.
  */
-import { ValidationError } from '#domain/errors.ts';
+import { DomainError, ValidationError } from '#domain/errors.ts';
 import type { Identity } from '#domain/identity.ts';
 import {
   type Participant,
@@ -13,7 +15,7 @@ import {
   participantImportRowSchema,
 } from '#domain/participants.ts';
 import { formatPath } from '#domain/programme.ts';
-import type { DelegationRepository, ParticipantRepository } from '#ports/repositories.ts';
+import type { DelegationRepository, ImportUpdate, ParticipantRepository } from '#ports/repositories.ts';
 import { requireOrganizer } from './authorize.ts';
 import { type AuditDeps, recordAudit } from './record-audit.ts';
 
@@ -45,7 +47,7 @@ export async function importParticipants(
   const existing = await deps.participants.findManyByEmail(rows.map((r) => r.email));
   const now = deps.clock.now().toISOString();
   const creates: Participant[] = [];
-  const updates: Participant[] = [];
+  const updates: ImportUpdate[] = [];
   /** Every row's participant, in row order: a rerun still tells the caller each id. */
   const outcomes: { id: string; email: string; status: 'created' | 'updated' | 'unchanged' }[] = [];
   let unchanged = 0;
@@ -81,16 +83,27 @@ export async function importParticipants(
     }
     outcomes.push({ id: current.id, email: row.email, status: 'updated' });
     updates.push({
-      ...current,
-      name: row.name,
-      delegationCode: row.delegation,
-      role: row.role,
-      updatedAt: now,
+      previous: current,
+      next: { ...current, name: row.name, delegationCode: row.delegation, role: row.role, updatedAt: now },
     });
   });
 
-  await deps.participants.saveImport(creates, updates);
   const summary = { rows: rows.length, created: creates.length, updated: updates.length, unchanged };
+  try {
+    await deps.participants.saveImport(creates, updates);
+  } catch (error) {
+    // All or nothing: a refused import wrote nothing, and the trail says so (with why).
+    if (error instanceof DomainError) {
+      await recordAudit(deps, {
+        actor: `organizer:${identity.email}`,
+        action: 'participants.import',
+        outcome: 'failed',
+        code: error.code,
+        details: { rows: rows.length, created: 0, updated: 0, ...error.details },
+      });
+    }
+    throw error;
+  }
   await recordAudit(deps, {
     actor: `organizer:${identity.email}`,
     action: 'participants.import',
