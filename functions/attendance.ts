@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { delegationCategorySchema } from '#domain/delegations.ts';
 import { participantIdSchema } from '#domain/participants.ts';
 import { type HttpResult, httpApi, json } from '#http/api.ts';
-import { type HttpEvent, jsonBody, pathParam, queryParams, validate } from '#http/request.ts';
+import { pathParam } from '#http/path-parameters.ts';
+import { type HttpEvent, jsonBody, queryParams, validate } from '#http/request.ts';
 import {
   myAttendance,
   presenceNow,
@@ -18,15 +19,20 @@ const formatQuery = z.strictObject({ format: z.enum(['json', 'csv']).default('js
 const rollCallQuery = formatQuery.extend({ category: delegationCategorySchema.optional() });
 const checkInBody = z.strictObject({ participantId: participantIdSchema, direction: z.enum(['in', 'out']) });
 const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString());
-const auditQuery = z.strictObject({
-  sessionId: z.string().max(64).optional(),
-  participantId: participantIdSchema.optional(),
-  outcome: z.enum(['allowed', 'denied', 'succeeded', 'failed']).optional(),
-  from: instant.optional(),
-  to: instant.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(2048).optional(),
-});
+const auditQuery = z
+  .strictObject({
+    sessionId: z.string().max(64).optional(),
+    participantId: participantIdSchema.optional(),
+    outcome: z.enum(['allowed', 'denied', 'succeeded', 'failed']).optional(),
+    from: instant.optional(),
+    to: instant.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(2048).optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, {
+    message: 'from must not be after to',
+    path: ['from'],
+  });
 const limitQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 const sessionId = (event: HttpEvent) => pathParam(event, 'sessionId');
 

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { delegationCategorySchema, newOrganizationSchema } from '#domain/delegations.ts';
 import { participantIdSchema } from '#domain/participants.ts';
 import { httpApi, json } from '#http/api.ts';
-import { jsonBody, pathParam, queryParams, validate } from '#http/request.ts';
+import { pathParam } from '#http/path-parameters.ts';
+import { jsonBody, queryParams, validate } from '#http/request.ts';
 import {
   assignInPersonSeat,
   getInPersonSeat,
@@ -13,7 +14,7 @@ import { claims, deps } from './lib/runtime.ts';
 
 const listQuery = z.object({ category: delegationCategorySchema.optional() });
 const seatBody = z.strictObject({ participantId: participantIdSchema });
-const code = (event: Parameters<typeof pathParam>[0]) => pathParam(event, 'code').toUpperCase();
+const code = (event: Parameters<typeof pathParam>[0]) => pathParam(event, 'code');
 
 /** Delegations and their in-person seats (organizers). */
 export const handler = httpApi(

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { httpApi, json, noStore } from '#http/api.ts';
-import { pathParam } from '#http/request.ts';
+import { pathParam } from '#http/path-parameters.ts';
 import { budgetUntil } from '#use-cases/budget.ts';
 import { issueJoinCredentials } from '#use-cases/issue-join-credentials.ts';
 import { claims, deps } from './lib/runtime.ts';

@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import { CsvError, csvToObjects } from '#domain/csv.ts';
-import { ValidationError } from '#domain/errors.ts';
-import { participantIdSchema, participantUpdateSchema } from '#domain/participants.ts';
+import { DomainError, ValidationError } from '#domain/errors.ts';
+import { participantImportRowSchema, participantUpdateSchema } from '#domain/participants.ts';
+import { decodeText, TextEncodingError, type TextEncodingName } from '#domain/text-encoding.ts';
 import { httpApi, json } from '#http/api.ts';
+import { pathParam } from '#http/path-parameters.ts';
 import {
+  bodyBytes,
   bodyText,
   contentTypeOf,
   type HttpEvent,
   jsonBody,
   parseJson,
-  pathParam,
   queryParams,
   validate,
 } from '#http/request.ts';
@@ -32,31 +34,55 @@ const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().max(2048).optional(),
 });
-const participantId = (event: HttpEvent) =>
-  validate(participantIdSchema, pathParam(event, 'participantId'), 'participantId');
+const participantId = (event: HttpEvent) => pathParam(event, 'participantId');
 
-/** The rows of an import: a JSON array, or CSV with a header row (name,email,delegation,role). */
-function importRows(event: HttpEvent): unknown[] {
-  const text = bodyText(event, IMPORT_MAX_BYTES);
-  if (contentTypeOf(event) === 'text/csv') {
+const importColumns = Object.keys(participantImportRowSchema.shape);
+const sendJsonOrCsv =
+  'Send a JSON array of participants with Content-Type: application/json, or CSV with a header row ' +
+  `(${importColumns.join(',')}) with Content-Type: text/csv.`;
+
+/**
+ * The rows of an import: a JSON array, or CSV with a header row (name,email,delegation,role) in UTF-8
+ * (with or without a byte-order mark) or Windows-1252, which is converted. Any other content type is 415.
+ */
+function importRows(event: HttpEvent): { rows: unknown[]; encoding?: TextEncodingName } {
+  const contentType = contentTypeOf(event);
+  if (contentType === 'text/csv') {
     try {
-      return csvToObjects(text);
+      const { text, encoding } = decodeText(bodyBytes(event, IMPORT_MAX_BYTES));
+      return { rows: csvToObjects(text, importColumns), encoding };
     } catch (error) {
-      if (error instanceof CsvError) throw new ValidationError(`CSV: ${error.message}.`, { field: 'body' });
+      if (error instanceof CsvError || error instanceof TextEncodingError) {
+        throw new ValidationError(`CSV: ${error.message}.`, { field: 'body' });
+      }
       throw error;
     }
   }
-  const rows = parseJson(text);
-  if (!Array.isArray(rows))
-    throw new ValidationError('Send a JSON array of participants, or text/csv.', { field: 'body' });
-  return rows;
+  if (contentType !== 'application/json' && contentType !== '') {
+    throw new DomainError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `This route does not take that content type. ${sendJsonOrCsv}`,
+    );
+  }
+  const text = bodyText(event, IMPORT_MAX_BYTES);
+  let rows: unknown;
+  try {
+    rows = parseJson(text);
+  } catch {
+    throw new ValidationError(`The request body is not valid JSON. ${sendJsonOrCsv}`, { field: 'body' });
+  }
+  if (!Array.isArray(rows)) throw new ValidationError(sendJsonOrCsv, { field: 'body' });
+  return { rows };
 }
 
 /** Participants (organizers): bulk import, list, read, update, revoke. */
 export const handler = httpApi(
   {
-    'POST /participants/import': async (event, identity) =>
-      json(200, await importParticipants(deps, identity, importRows(event))),
+    'POST /participants/import': async (event, identity) => {
+      const { rows, encoding } = importRows(event);
+      const summary = await importParticipants(deps, identity, rows);
+      return json(200, encoding ? { ...summary, encoding } : summary);
+    },
     'GET /participants': async (event, identity) =>
       json(200, await listParticipants(deps, identity, validate(listQuery, queryParams(event), 'query'))),
     'GET /participants/{participantId}': async (event, identity) =>

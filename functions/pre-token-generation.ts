@@ -6,6 +6,7 @@ import {
 import middy from '@middy/core';
 import type { Context, PreTokenGenerationTriggerEvent } from 'aws-lambda';
 import { z } from 'zod';
+import { organizerGroupSchema } from '#domain/identity.ts';
 import { type MfaSettings, needsMfaCheck, tokenGroups } from '#domain/organizer-mfa.ts';
 import { logger } from '#observability/logger.ts';
 
@@ -17,7 +18,7 @@ import { logger } from '#observability/logger.ts';
  */
 const env = z
   .object({
-    ORGANIZER_GROUP: z.string().regex(/^[\w+=,.@-]{1,128}$/),
+    ORGANIZER_GROUP: organizerGroupSchema,
     AWS_REGION: z.string().min(1),
   })
   .safeParse(process.env);

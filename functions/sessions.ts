@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { httpApi, json } from '#http/api.ts';
-import { jsonBody, pathParam } from '#http/request.ts';
+import { pathParam } from '#http/path-parameters.ts';
+import { jsonBody } from '#http/request.ts';
 import { closeRoomNow, moveRoomEnd } from '#use-cases/close-room.ts';
 import { claims, deps } from './lib/runtime.ts';
 

@@ -3,6 +3,7 @@ import type { Node } from 'constructs';
 import { z } from 'zod';
 import { chimeMediaRegions } from '#adapters/chime/media-regions.ts';
 import { loadProgrammeFile } from '#config/programme-file.ts';
+import { organizerGroupSchema } from '#domain/identity.ts';
 import type { Programme } from '#domain/programme.ts';
 
 /**
@@ -115,10 +116,7 @@ const contextSchema = z
     mfa: z.enum(['optional', 'required']).default('optional'),
     emailClaim: z.string().min(1).default('email'),
     groupsClaim: z.string().min(1).optional(),
-    organizerGroup: z
-      .string()
-      .regex(/^[\w+=,.@-]{1,128}$/, 'must be a valid group name')
-      .default('organizers'),
+    organizerGroup: organizerGroupSchema.default('organizers'),
   })
   .superRefine((c, ctx) => {
     if ((c.jwtIssuer === undefined) !== (c.jwtAudience === undefined || c.jwtAudience.length === 0)) {

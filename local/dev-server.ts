@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { DomainError } from '#domain/errors.ts';
+import { toHttpError } from '#http/error-mapper.ts';
 import type { HttpEvent } from '#http/request.ts';
 import { routeKey, routes } from '#http/routes.ts';
 import { type LocalIssuer, toApiGatewayClaims } from './identity.ts';
@@ -46,6 +48,11 @@ export function matchRoute(method: string, path: string) {
   return null;
 }
 
+/** The methods of the routes whose path matches (for a 405's Allow header). */
+export function allowedMethods(path: string): string[] {
+  return compiled.filter((r) => r.pattern.test(path)).map((r) => r.method);
+}
+
 export function sendJson(
   res: ServerResponse,
   status: number,
@@ -56,7 +63,7 @@ export function sendJson(
   res.end(JSON.stringify(body));
 }
 
-export async function readBody(req: IncomingMessage): Promise<string | null> {
+export async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -64,7 +71,31 @@ export async function readBody(req: IncomingMessage): Promise<string | null> {
     if (size > MAX_BODY_BYTES) return null;
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const isJson = (contentType: string | undefined) =>
+  /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType ?? '');
+
+/**
+ * The body as the function receives it. A JSON body in UTF-8 arrives as text; any other body (CSV
+ * included) arrives base64-encoded with isBase64Encoded, as API Gateway hands over a body it does not
+ * take for text, so that the function sees the bytes as they were sent (a Windows-1252 file included).
+ */
+export function toEventBody(
+  bytes: Buffer,
+  contentType: string | undefined,
+): { body?: string; isBase64Encoded: boolean } {
+  if (bytes.length === 0) return { isBase64Encoded: false };
+  if (isJson(contentType)) {
+    try {
+      return { body: utf8.decode(bytes), isBase64Encoded: false };
+    } catch {
+      // not UTF-8: handed over as bytes, below
+    }
+  }
+  return { body: bytes.toString('base64'), isBase64Encoded: true };
 }
 
 export function startDevServer(options: {
@@ -80,13 +111,26 @@ export function startDevServer(options: {
       if (body === null) {
         return sendJson(res, 413, { message: 'Request Entity Too Large' });
       }
-      if (await options.localRoutes(req, res, body, url)) return;
+      if (await options.localRoutes(req, res, body.toString('utf8'), url)) return;
       const method = req.method ?? 'GET';
       const match = matchRoute(method, url.pathname);
-      if (!match)
-        return sendJson(res, 404, {
-          error: { code: 'NOT_FOUND', message: `No route ${method} ${url.pathname}.` },
-        });
+      if (!match) {
+        const allowed = allowedMethods(url.pathname);
+        const mapped = toHttpError(
+          allowed.length
+            ? new DomainError(
+                'METHOD_NOT_ALLOWED',
+                `${url.pathname} takes ${allowed.join(', ')}, not ${method.slice(0, 10)}.`,
+              )
+            : new DomainError('NOT_FOUND', `No route ${method.slice(0, 10)} ${url.pathname.slice(0, 200)}.`),
+        );
+        return sendJson(
+          res,
+          mapped.statusCode,
+          mapped.body,
+          allowed.length ? { allow: allowed.join(', ') } : {},
+        );
+      }
 
       const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
       const claims = bearer ? await options.issuer.verify(bearer) : null;
@@ -126,7 +170,7 @@ export function startDevServer(options: {
 function toApiGatewayEvent(
   req: IncomingMessage,
   url: URL,
-  body: string,
+  body: Buffer,
   key: string,
   pathParameters: Record<string, string>,
   claims: Record<string, string>,
@@ -165,8 +209,7 @@ function toApiGatewayEvent(
       time: now.toISOString(),
       timeEpoch: now.getTime(),
     },
-    ...(body ? { body } : {}),
-    isBase64Encoded: false,
+    ...toEventBody(body, headers['content-type']),
   } as HttpEvent;
 }
 

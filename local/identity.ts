@@ -9,7 +9,8 @@ export interface LocalIssuer {
   issuer: string;
   audience: string;
   jwks(): Promise<{ keys: unknown[] }>;
-  issue(email: string, options?: { groups?: string[]; expiresIn?: string }): Promise<string>;
+  /** `expiresIn`: a lifetime in seconds (0 gives a token that has already expired), or a jose span ('8h'). */
+  issue(email: string, options?: { groups?: string[]; expiresIn?: number | string }): Promise<string>;
   /** The verified claims, or null for a token the authorizer would reject. */
   verify(token: string): Promise<JWTPayload | null>;
 }
@@ -41,7 +42,9 @@ export async function createLocalIssuer(options: {
         .setIssuer(options.issuer)
         .setAudience(audience)
         .setIssuedAt()
-        .setExpirationTime(expiresIn)
+        .setExpirationTime(
+          typeof expiresIn === 'number' ? Math.floor(Date.now() / 1000) + expiresIn : expiresIn,
+        )
         .sign(privateKey);
     },
     async verify(token) {

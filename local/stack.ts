@@ -248,12 +248,29 @@ function localRoutes(ctx: {
     } else if (method === 'POST' && path === '/_local/tokens') {
       const email = typeof input?.email === 'string' ? input.email : '';
       const groups = Array.isArray(input?.groups) ? input.groups.map(String) : undefined;
+      // A lifetime in seconds (0: already expired, to try an expired token); 8 hours by default.
+      const expiresIn = input?.expiresIn;
+      const lifetimeOk =
+        expiresIn === undefined ||
+        (Number.isInteger(expiresIn) && (expiresIn as number) >= 0 && (expiresIn as number) <= 604_800);
       if (!/^[^@\s]+@[^@\s]+$/.test(email)) {
         sendJson(res, 400, {
           error: { code: 'VALIDATION_FAILED', message: 'Send { "email": "…" }.', field: 'email' },
         });
+      } else if (!lifetimeOk) {
+        sendJson(res, 400, {
+          error: {
+            code: 'VALIDATION_FAILED',
+            message: 'expiresIn is the token lifetime in whole seconds, from 0 (already expired) to 604800.',
+            field: 'expiresIn',
+          },
+        });
       } else {
-        sendJson(res, 200, { token: await ctx.issuer.issue(email, groups ? { groups } : {}) });
+        const options = {
+          ...(groups ? { groups } : {}),
+          ...(expiresIn !== undefined ? { expiresIn: expiresIn as number } : {}),
+        };
+        sendJson(res, 200, { token: await ctx.issuer.issue(email, options) });
       }
     } else if (path === '/_local/clock' && method === 'GET') {
       sendJson(res, 200, { now: ctx.clock.now().toISOString(), frozen: ctx.clock.frozen });

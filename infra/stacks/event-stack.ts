@@ -74,8 +74,8 @@ const httpFunctions: Record<FunctionName, HttpFunctionSpec> = {
   participants: {
     description: 'Participants: import, list, read, update, revoke (organizers)',
     timeout: Duration.seconds(28),
-    // Imports and updates are transactions (Put, Update, Delete of email links); lists by delegation
-    // (byGroup) and by id (byType).
+    // Imports and updates are transactions (Put, Update, Delete of email links; an import's undo); the
+    // import lock (Put, Delete); lists by delegation (byGroup) and by id (byType).
     table: {
       actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
       indexes: ['byGroup', 'byType'],

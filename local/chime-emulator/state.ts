@@ -393,8 +393,9 @@ export class ChimeState {
     const attendee: AttendeeRecord = {
       attendeeId: randomUUID(),
       externalUserId: item.ExternalUserId,
-      // Opaque bearer secret: 96 random bytes, base64url (128 characters; the model allows 2–2048).
-      joinToken: randomBytes(96).toString('base64url'),
+      // Opaque bearer secret: 96 random bytes in standard base64 without padding (128 characters), the
+      // documented pattern ^[a-zA-Z0-9+/]+$ (length 2–2048); base64url's - and _ fall outside it.
+      joinToken: randomBytes(96).toString('base64').replace(/=+$/, ''),
       capabilities,
       connected: false,
       seq: meeting.nextSeq,

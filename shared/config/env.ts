@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { organizerGroupSchema } from '#domain/identity.ts';
 
 /**
  * The functions' configuration, parsed once at cold start: a missing or malformed variable stops the
@@ -15,7 +16,7 @@ const envSchema = z.object({
   CHIME_ENDPOINT: z.url().optional(),
   /** Local only: DynamoDB Local's URL. Unset in AWS. */
   DYNAMODB_ENDPOINT: z.url().optional(),
-  ORGANIZER_GROUP: z.string().min(1).default('organizers'),
+  ORGANIZER_GROUP: organizerGroupSchema.default('organizers'),
   GROUPS_CLAIM: z.string().min(1).default('cognito:groups'),
   EMAIL_CLAIM: z.string().min(1).default('email'),
   CHIME_RETRY_BUDGET_MS: z.coerce.number().int().min(0).max(25_000).default(8_000),

@@ -26,7 +26,7 @@ export interface Stay {
   from: number;
   /** null while the stay is open (the participant is in the room now). */
   to: number | null;
-  /** Connected time within the stay: drop gaps are not counted. */
+  /** Connected time within the stay, in whole seconds (rounded down): drop gaps are not counted. */
   seconds: number;
   reconnects: number;
   closedBy: ClosedBy;
@@ -117,7 +117,7 @@ export function foldAttendance({ events, roomEnd, issuedTo, asOf }: FoldInput): 
     list.push({
       from: s.from,
       to: dropped ? (s.droppedAt as number) : at,
-      seconds: seconds / 1000,
+      seconds: wholeSeconds(seconds),
       reconnects: s.reconnects,
       closedBy: dropped ? 'dropped' : closedBy,
     });
@@ -189,7 +189,9 @@ export function foldAttendance({ events, roomEnd, issuedTo, asOf }: FoldInput): 
           {
             from: o.from,
             to: null,
-            seconds: (o.seconds + (o.segmentFrom !== null ? Math.max(0, asOf - o.segmentFrom) : 0)) / 1000,
+            seconds: wholeSeconds(
+              o.seconds + (o.segmentFrom !== null ? Math.max(0, asOf - o.segmentFrom) : 0),
+            ),
             reconnects: o.reconnects,
             closedBy: null,
           },
@@ -203,7 +205,7 @@ export function foldAttendance({ events, roomEnd, issuedTo, asOf }: FoldInput): 
       stays: all,
       firstIn: all[0]?.from ?? null,
       lastOut: o ? null : lastClosed,
-      totalSeconds: round3(all.reduce((sum, s) => sum + s.seconds, 0)),
+      totalSeconds: all.reduce((sum, s) => sum + s.seconds, 0),
       status: o ? 'present-now' : 'attended',
     });
   }
@@ -224,4 +226,9 @@ export function foldAttendance({ events, roomEnd, issuedTo, asOf }: FoldInput): 
   return rows.sort((a, b) => a.participantId.localeCompare(b.participantId) || a.mode.localeCompare(b.mode));
 }
 
-const round3 = (n: number) => Math.round(n * 1000) / 1000;
+/**
+ * Reported time is in whole seconds: each stay's connected milliseconds rounded down (a second counts
+ * once it is complete, so no stay reports more than it lasted), and a row's total is the sum of its
+ * stays, so the figures of one report always add up.
+ */
+const wholeSeconds = (ms: number) => Math.floor(ms / 1000);

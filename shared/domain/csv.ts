@@ -51,11 +51,36 @@ export class CsvError extends Error {
   override readonly name = 'CsvError';
 }
 
-/** CSV text (with a header row) to objects keyed by the header's column names. */
-export function csvToObjects(text: string): Record<string, string>[] {
+/**
+ * CSV text to objects keyed by its header row, which must name exactly the expected columns (in any
+ * order; names compared without regard to case or surrounding spaces). A wrong or missing header, or a
+ * file separated by semicolons, is refused with the header row as found and the columns expected.
+ */
+export function csvToObjects(text: string, expectedColumns: readonly string[]): Record<string, string>[] {
   const [header, ...rows] = parseCsv(text);
   if (!header) return [];
-  const columns = header.map((c) => c.trim());
+  const columns = header.map((c) => c.trim().toLowerCase());
+  const expected = expectedColumns.join(',');
+  const found = header.join(',').slice(0, 200);
+  if (columns.length === 1 && (columns[0] ?? '').includes(';')) {
+    throw new CsvError(
+      `the header row (row 1) is "${found}": the file is separated by semicolons. Save it as comma-separated CSV ` +
+        `(in a spreadsheet: "CSV UTF-8 (comma delimited)"), with the header row ${expected}`,
+    );
+  }
+  const missing = expectedColumns.filter((c) => !columns.includes(c));
+  const unknown = columns.filter((c) => !expectedColumns.includes(c));
+  const twice = columns.filter((c, i) => columns.indexOf(c) !== i);
+  if (missing.length || unknown.length || twice.length) {
+    const problems = [
+      missing.length ? `missing ${missing.join(', ')}` : '',
+      unknown.length ? `unknown ${unknown.map((c) => `"${c.slice(0, 40)}"`).join(', ')}` : '',
+      twice.length ? `twice ${twice.join(', ')}` : '',
+    ].filter(Boolean);
+    throw new CsvError(
+      `the header row (row 1) is "${found}" (${problems.join('; ')}); the first row must name the columns ${expected}`,
+    );
+  }
   return rows.map((row, index) => {
     if (row.length !== columns.length) {
       throw new CsvError(`row ${index + 1} has ${row.length} fields; the header has ${columns.length}`);
@@ -68,7 +93,22 @@ const needsQuotes = /[",\r\n]/;
 export const csvField = (value: string): string =>
   needsQuotes.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 
-/** A spreadsheet-ready CSV document: UTF-8 byte-order mark, header row, CRLF line ends. */
+/** What a spreadsheet may take for the start of a formula (OWASP, "CSV Injection"). */
+const formulaStart = /^[=+\-@\t\r]/;
+
+/**
+ * A cell a spreadsheet shows as text: one that begins with `=`, `+`, `-`, `@`, a tab or a carriage
+ * return gets a single quote in front (`=1+1` becomes `'=1+1`), as OWASP's CSV injection guidance
+ * advises. Every other cell is unchanged. Only exported files are neutralised: the data and the JSON
+ * reports keep the value as it was given.
+ */
+export const neutralizeFormula = (value: string): string => (formulaStart.test(value) ? `'${value}` : value);
+
+/**
+ * A spreadsheet-ready CSV document: UTF-8 byte-order mark, header row, CRLF line ends, RFC 4180 quoting,
+ * and no cell that a spreadsheet would run as a formula (neutralizeFormula).
+ */
 export function formatCsv(columns: readonly string[], rows: readonly (readonly string[])[]): string {
-  return `\uFEFF${[columns, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
+  const line = (r: readonly string[]) => r.map((v) => csvField(neutralizeFormula(v))).join(',');
+  return `\uFEFF${[columns, ...rows].map(line).join('\r\n')}\r\n`;
 }

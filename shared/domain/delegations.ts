@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameSchema } from './names.ts';
 
 export const delegationCategories = [
   'MemberState',
@@ -41,7 +42,7 @@ export type Delegation = z.infer<typeof delegationSchema>;
 
 export const newOrganizationSchema = z.strictObject({
   code: delegationCodeSchema,
-  name: z.string().trim().min(2).max(200),
+  name: nameSchema(2, 200),
   category: z.enum(organizationCategories),
 });
 export type NewOrganization = z.infer<typeof newOrganizationSchema>;

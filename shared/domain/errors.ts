@@ -21,6 +21,11 @@ export const errorCodes = [
   'MEETING_UNAVAILABLE',
   'ROOM_FULL',
   'NOT_SEAT_HOLDER',
+  'IMPORT_IN_PROGRESS',
+  'IMPORT_CONFLICT',
+  'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'UNSUPPORTED_MEDIA_TYPE',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { delegationCodeSchema } from './delegations.ts';
+import { nameSchema } from './names.ts';
 
 export const participantRoles = ['HeadOfDelegation', 'Delegate', 'Speaker', 'Moderator'] as const;
 export const participantRoleSchema = z.enum(participantRoles);
@@ -39,7 +40,7 @@ export interface Participant {
 
 /** One row of a bulk import (JSON object or CSV line). */
 export const participantImportRowSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: nameSchema(1, 200),
   email: emailSchema,
   delegation: delegationCodeSchema,
   role: participantRoleSchema,
@@ -48,7 +49,7 @@ export type ParticipantImportRow = z.infer<typeof participantImportRowSchema>;
 
 export const participantUpdateSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(200).optional(),
+    name: nameSchema(1, 200).optional(),
     email: emailSchema.optional(),
     delegation: delegationCodeSchema.optional(),
     role: participantRoleSchema.optional(),

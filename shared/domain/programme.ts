@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { delegationCategorySchema } from './delegations.ts';
 import { participantRoleSchema } from './participants.ts';
 
-const roomIdSchema = z
+/** A session room id: its path segment in the API, its ExternalMeetingId suffix in Chime. */
+export const roomIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'must be lower-case letters, digits and hyphens');
 const instantSchema = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant with an offset' });

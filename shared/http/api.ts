@@ -2,11 +2,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { DomainError } from '#domain/errors.ts';
 import type { Identity } from '#domain/identity.ts';
 import { logger } from '#observability/logger.ts';
 import { metrics } from '#observability/metrics.ts';
+import { requireOrganizer } from '#use-cases/authorize.ts';
 import { toHttpError } from './error-mapper.ts';
+import { checkPathParameters } from './path-parameters.ts';
 import { type ClaimsConfig, type HttpEvent, identityFromEvent } from './request.ts';
+import { type RouteSpec, routeKey, routes as routeTable } from './routes.ts';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number };
 export type RouteHandler = (event: HttpEvent, identity: Identity, context: Context) => Promise<HttpResult>;
@@ -29,10 +33,16 @@ export const json = (
 /** For responses that carry credentials: no cache anywhere may keep them. */
 export const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
+const specByKey = new Map<string, RouteSpec>(routeTable.map((r) => [routeKey(r), r]));
+
 /**
  * One middy chain for every HTTP function: Powertools context and metrics (published after every
  * request, mapped errors included), then the HTTP boundary (one error mapper and one access-log line
  * per request), then the route's handler, chosen by the API Gateway route key.
+ *
+ * Before any handler runs, in this order: who is calling (401), whether the route is for organizers
+ * (403, so a participant learns nothing from a body's validation and no body is read or parsed for
+ * them), then the shape of every path parameter (400, before any of it reaches a key or an audit record).
  */
 export function httpApi(routes: Record<string, RouteHandler>, claims: ClaimsConfig) {
   return middy<HttpEvent, HttpResult, Error, Context>()
@@ -41,8 +51,12 @@ export function httpApi(routes: Record<string, RouteHandler>, claims: ClaimsConf
     .use(httpBoundary())
     .handler(async (event, context) => {
       const route = routes[event.routeKey];
-      if (!route) return json(404, { error: { code: 'NOT_FOUND', message: `No route ${event.routeKey}.` } });
-      return route(event, identityFromEvent(event, claims), context);
+      const spec = specByKey.get(event.routeKey);
+      if (!route || !spec) throw new DomainError('NOT_FOUND', `No route ${event.routeKey}.`);
+      const identity = identityFromEvent(event, claims);
+      if (spec.organizerOnly) requireOrganizer(identity);
+      checkPathParameters(event);
+      return route(event, identity, context);
     });
 }
 

@@ -19,6 +19,11 @@ const statusByCode: Record<ErrorCode, number> = {
   MEETING_UNAVAILABLE: 503,
   ROOM_FULL: 409,
   NOT_SEAT_HOLDER: 409,
+  IMPORT_IN_PROGRESS: 409,
+  IMPORT_CONFLICT: 409,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  UNSUPPORTED_MEDIA_TYPE: 415,
 };
 
 export interface HttpError {

@@ -41,13 +41,20 @@ export interface ParticipantRepository {
   findByEmail(email: string): Promise<Participant | null>;
   findManyByEmail(emails: string[]): Promise<Map<string, Participant>>;
   /**
-   * Writes a whole import: new participants with their identity link, updates of existing ones. Each
-   * new email is claimed atomically, so a concurrent import of the same email cannot make two people.
+   * Writes a whole import, all or nothing: new participants with their identity link, updates of
+   * existing ones (each only if still as `previous`). One import runs at a time (IMPORT_IN_PROGRESS); a
+   * conflict with another writer (EMAIL_IN_USE, IMPORT_CONFLICT) undoes what was written before it throws.
    */
-  saveImport(creates: Participant[], updates: Participant[]): Promise<void>;
+  saveImport(creates: Participant[], updates: ImportUpdate[]): Promise<void>;
   /** Saves an update; when the email changes, the identity link moves with it atomically. */
   update(next: Participant, previousEmail: string): Promise<void>;
   list(options: { delegationCode?: string; limit: number; cursor?: string }): Promise<ParticipantPage>;
+}
+
+/** An existing participant changed by an import: as read, and as it is to be. */
+export interface ImportUpdate {
+  previous: Participant;
+  next: Participant;
 }
 
 export interface SeatRepository {

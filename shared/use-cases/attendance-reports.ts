@@ -224,10 +224,7 @@ export async function rollCall(
       rooms: Object.fromEntries(
         rooms.map((roomId) => {
           const cell = presence.get(d.code)?.get(roomId);
-          return [
-            roomId,
-            { status: statusOf(cell), seconds: Math.round((cell?.seconds ?? 0) * 1000) / 1000 },
-          ];
+          return [roomId, { status: statusOf(cell), seconds: cell?.seconds ?? 0 }];
         }),
       ),
     }));

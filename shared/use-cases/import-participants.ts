@@ -3,9 +3,11 @@
  * validated first — shape, known delegation, no email twice — and one bad row rejects the whole import
  * with its row number and reason, writing nothing. Then each row is upserted by email: a known email
  * updates that participant (name, delegation, role), a new one gets a new opaque id. Re-running the same
- * import changes nothing.
+ * import changes nothing, and still answers every row's participant id (created, updated or unchanged).
+ * The writes are all or nothing (the repository's saveImport: one import at a time, undone on a
+ * conflict), and a refused import is audited as failed, having written nothing.
  */
-import { ValidationError } from '#domain/errors.ts';
+import { DomainError, ValidationError } from '#domain/errors.ts';
 import type { Identity } from '#domain/identity.ts';
 import {
   type Participant,
@@ -13,6 +15,7 @@ import {
   participantImportRowSchema,
 } from '#domain/participants.ts';
 import { formatPath } from '#domain/programme.ts';
+import type { ImportUpdate } from '#ports/repositories.ts';
 import {
   type AttendeeLifecycleDeps,
   addCredentialChanges,
@@ -47,13 +50,17 @@ export async function importParticipants(
   const existing = await deps.participants.findManyByEmail(rows.map((r) => r.email));
   const now = deps.clock.now().toISOString();
   const creates: Participant[] = [];
-  const updates: Participant[] = [];
+  const updates: ImportUpdate[] = [];
+  /** Every row's participant, in row order: a rerun still tells the caller each id. */
+  const outcomes: { id: string; email: string; status: 'created' | 'updated' | 'unchanged' }[] = [];
   let unchanged = 0;
   rows.forEach((row, i) => {
     const current = existing.get(row.email);
     if (!current) {
+      const id = deps.ids.participantId();
+      outcomes.push({ id, email: row.email, status: 'created' });
       creates.push({
-        id: deps.ids.participantId(),
+        id,
         name: row.name,
         email: row.email,
         delegationCode: row.delegation,
@@ -68,6 +75,7 @@ export async function importParticipants(
     }
     if (current.name === row.name && current.delegationCode === row.delegation && current.role === row.role) {
       unchanged++;
+      outcomes.push({ id: current.id, email: row.email, status: 'unchanged' });
       return;
     }
     if (current.inPersonSeat !== null && current.delegationCode !== row.delegation) {
@@ -77,33 +85,41 @@ export async function importParticipants(
         `${row.email} holds the in-person seat of ${current.inPersonSeat}; release it first`,
       );
     }
+    outcomes.push({ id: current.id, email: row.email, status: 'updated' });
     updates.push({
-      ...current,
-      name: row.name,
-      delegationCode: row.delegation,
-      role: row.role,
-      updatedAt: now,
+      previous: current,
+      next: { ...current, name: row.name, delegationCode: row.delegation, role: row.role, updatedAt: now },
     });
   });
 
-  await deps.participants.saveImport(creates, updates);
+  const summary = { rows: rows.length, created: creates.length, updated: updates.length, unchanged };
+  try {
+    await deps.participants.saveImport(creates, updates);
+  } catch (error) {
+    // All or nothing: a refused import wrote nothing, and the trail says so (with why).
+    if (error instanceof DomainError) {
+      await recordAudit(deps, {
+        actor: `organizer:${identity.email}`,
+        action: 'participants.import',
+        outcome: 'failed',
+        code: error.code,
+        details: { rows: rows.length, created: 0, updated: 0, ...error.details },
+      });
+    }
+    throw error;
+  }
   // A row that changed a role or a delegation changes what that person's live attendees may do.
   let credentials = noCredentialChanges();
-  for (const p of updates) {
-    credentials = addCredentialChanges(credentials, await syncParticipantCredentials(deps, p.id));
+  for (const u of updates) {
+    credentials = addCredentialChanges(credentials, await syncParticipantCredentials(deps, u.next.id));
   }
-  const summary = { rows: rows.length, created: creates.length, updated: updates.length, unchanged };
   await recordAudit(deps, {
     actor: `organizer:${identity.email}`,
     action: 'participants.import',
     outcome: 'succeeded',
     details: { ...summary, credentials },
   });
-  return {
-    ...summary,
-    credentials,
-    participants: [...creates, ...updates].map((p) => ({ id: p.id, email: p.email })),
-  };
+  return { ...summary, credentials, participants: outcomes };
 }
 
 function validateRows(rawRows: unknown[]): ParticipantImportRow[] {

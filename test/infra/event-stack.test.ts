@@ -512,6 +512,16 @@ describe('Stack: EventStack', () => {
     expect(read({ chimeRatePerSecond: 'fast' })).toThrow(/-c chimeRatePerSecond: /);
   });
 
+  it('refuses -c organizerGroup with a space or a comma at synthesis, saying why', () => {
+    const read = (organizerGroup: string) => () =>
+      readDeployConfig(appWith({ event: small, organizerGroup }).node);
+    for (const bad of ['event organizers', 'not,organizers']) {
+      expect(read(bad), bad).toThrow(ConfigError);
+      expect(read(bad), bad).toThrow(/-c organizerGroup: must not contain spaces or commas/);
+    }
+    expect(read('event-organizers')().claims.organizerGroup).toBe('event-organizers');
+  });
+
   it('provisions asynchronously: 5-minute runs, two retries within an hour, then an alarmed dead-letter queue', () => {
     // Prepare
     const provisioner = resources[logicalId(stack.provisioner.lambda)];

@@ -208,7 +208,10 @@ describe('Chime SDK Meetings emulator', () => {
 
       expect(attendee.AttendeeId).toMatch(UUID);
       expect(attendee.ExternalUserId).toBe('p-4f1c9a');
-      expect(attendee.JoinToken).toMatch(/^[A-Za-z0-9_-]{100,2048}$/);
+      // The API reference's pattern for JoinToken, and its length bounds.
+      expect(attendee.JoinToken).toMatch(/^[a-zA-Z0-9+/]+$/);
+      expect(attendee.JoinToken?.length).toBeGreaterThanOrEqual(100);
+      expect(attendee.JoinToken?.length).toBeLessThanOrEqual(2048);
       expect(attendee.Capabilities).toEqual({
         Audio: 'SendReceive',
         Video: 'SendReceive',
@@ -279,6 +282,19 @@ describe('Chime SDK Meetings emulator', () => {
         Video: 'Receive',
         Content: 'Receive',
       });
+    });
+
+    it('makes JoinTokens that match the documented pattern ^[a-zA-Z0-9+/]+$ (standard base64, no padding)', async () => {
+      const { chime, createMeeting } = await setup({ rateLimit: false });
+      const meeting = await createMeeting();
+      const { Attendees = [] } = await chime.send(
+        new BatchCreateAttendeeCommand({
+          MeetingId: meeting.MeetingId!,
+          Attendees: Array.from({ length: 100 }, (_, i) => ({ ExternalUserId: `p-token-${i}` })),
+        }),
+      );
+      expect(Attendees).toHaveLength(100);
+      for (const attendee of Attendees) expect(attendee.JoinToken).toMatch(/^[a-zA-Z0-9+/]{2,2048}$/);
     });
 
     it('refuses the 251st attendee record with LimitExceededException, whether anyone is connected or not', async () => {

@@ -36,6 +36,11 @@ describe('Route: POST /participants/import', () => {
     expect(second.body).toMatchObject({ rows: 2, created: 0, updated: 0, unchanged: 2 });
     expect(await countOf('PRT')).toBe(2);
     expect(first.body.participants.map((p: { email: string }) => p.email)).toContain('ana.souza@example.org');
+    // The rerun still answers every row's participant id, in row order.
+    expect(second.body.participants).toEqual(
+      first.body.participants.map((p: { id: string; email: string }) => ({ ...p, status: 'unchanged' })),
+    );
+    expect(first.body.participants.map((p: { status: string }) => p.status)).toEqual(['created', 'created']);
   });
 
   it('upserts by email, compared case-insensitively', async () => {
@@ -47,6 +52,9 @@ describe('Route: POST /participants/import', () => {
 
     // Assess
     expect(res.body).toMatchObject({ created: 0, updated: 1 });
+    expect(res.body.participants).toEqual([
+      { id: expect.stringMatching(/^p_/), email: 'ana.souza@example.org', status: 'updated' },
+    ]);
     const list = await api.call('GET', '/participants?delegation=PRT', { as: ORG });
     const ana = list.body.items.find((p: { email: string }) => p.email === 'ana.souza@example.org');
     expect(ana.role).toBe('Delegate');
@@ -126,6 +134,120 @@ describe('Route: POST /participants/import', () => {
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('FORBIDDEN');
   });
+});
+
+describe('Route: POST /participants/import, CSV as people really make it', () => {
+  const header = 'name,email,delegation,role\r\n';
+  const nameOf = async (email: string, delegation: string) =>
+    (await api.call('GET', `/participants?delegation=${delegation}&limit=500`, { as: ORG })).body.items.find(
+      (p: { email: string }) => p.email === email,
+    )?.name;
+
+  it('converts a file saved as Windows-1252, so “Müller” stays Müller', async () => {
+    // Prepare: ü, é and ç are single bytes in Windows-1252; œ is 0x9C (not a Latin-1 character)
+    const bytes = Buffer.concat([
+      Buffer.from(`${header}Jürgen Müller,mueller@example.org,DEU,Delegate\r\nFrançoise Désirée C`, 'latin1'),
+      Buffer.from([0x9c]),
+      Buffer.from('ur,coeur@example.org,FRA,Delegate\r\n', 'latin1'),
+    ]);
+    expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow();
+
+    // Act
+    const res = await api.call('POST', '/participants/import', {
+      as: ORG,
+      raw: bytes,
+      contentType: 'text/csv',
+    });
+
+    // Assess
+    expect(res.body).toMatchObject({ created: 2, encoding: 'windows-1252' });
+    expect(res.status).toBe(200);
+    expect(await nameOf('mueller@example.org', 'DEU')).toBe('Jürgen Müller');
+    expect(await nameOf('coeur@example.org', 'FRA')).toBe('Françoise Désirée Cœur');
+  });
+
+  it('takes UTF-8 without a byte-order mark, and says it was UTF-8', async () => {
+    const res = await api.call('POST', '/participants/import', {
+      as: ORG,
+      raw: Buffer.from(`${header}Zoë Šimić,zoe@example.org,HRV,Delegate\r\n`, 'utf8'),
+      contentType: 'text/csv; charset=utf-8',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.encoding).toBe('utf-8');
+    expect(await nameOf('zoe@example.org', 'HRV')).toBe('Zoë Šimić');
+  });
+
+  it.each([
+    [
+      'semicolon-separated',
+      'name;email;delegation;role\r\nAna;ana.s@example.org;PRT;Delegate\r\n',
+      /semicolons/,
+    ],
+    [
+      'without a header row',
+      'Ana,ana.h@example.org,PRT,Delegate\r\n',
+      /missing name, email, delegation, role/,
+    ],
+    [
+      'with a misspelt column',
+      'name,e-mail,delegation,role\r\nAna,ana.m@example.org,PRT,Delegate\r\n',
+      /missing email; unknown "e-mail"/,
+    ],
+  ])('refuses a file %s, naming the header row and the expected columns', async (_, csv, problem) => {
+    const res = await api.call('POST', '/participants/import', {
+      as: ORG,
+      raw: csv,
+      contentType: 'text/csv',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    expect(res.body.error.message).toMatch(/header row \(row 1\)/);
+    expect(res.body.error.message).toContain('name,email,delegation,role');
+    expect(res.body.error.message).toMatch(problem);
+  });
+
+  it('refuses UTF-16 with the way out', async () => {
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(`${header}Ana,a@example.org,PRT,Delegate`, 'utf16le'),
+    ]);
+    const res = await api.call('POST', '/participants/import', {
+      as: ORG,
+      raw: utf16,
+      contentType: 'text/csv',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/UTF-16.*CSV UTF-8/);
+  });
+
+  it('tells someone who sent CSV as JSON to send text/csv', async () => {
+    const csv = `${header}Ana,ana.j@example.org,PRT,Delegate\r\n`;
+    const asJson = await api.call('POST', '/participants/import', { as: ORG, raw: csv });
+    const unlabelled = await api.call('POST', '/participants/import', {
+      as: ORG,
+      raw: Buffer.from(csv),
+      contentType: null,
+    });
+    for (const res of [asJson, unlabelled]) {
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain('Content-Type: text/csv');
+      expect(res.body.error.message).toContain('Content-Type: application/json');
+    }
+  });
+
+  it.each(['text/plain', 'application/x-www-form-urlencoded', 'image/png'])(
+    'answers 415 UNSUPPORTED_MEDIA_TYPE to %s, naming the two it takes',
+    async (contentType) => {
+      const res = await api.call('POST', '/participants/import', {
+        as: ORG,
+        raw: `${header}Ana,ana.t@example.org,PRT,Delegate\r\n`,
+        contentType,
+      });
+      expect(res.status).toBe(415);
+      expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      expect(res.body.error.message).toMatch(/application\/json.*text\/csv/);
+    },
+  );
 });
 
 describe('Routes: GET/PATCH /participants/{participantId}', () => {

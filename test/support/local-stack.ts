@@ -33,15 +33,24 @@ export function apiClient(stack: LocalStack) {
   const call = async (
     method: string,
     path: string,
-    options: { as?: string; body?: unknown; raw?: string; contentType?: string; token?: string } = {},
+    options: {
+      as?: string;
+      body?: unknown;
+      raw?: string | Uint8Array;
+      /** The Content-Type header (application/json by default); null sends none of our own. */
+      contentType?: string | null;
+      token?: string;
+    } = {},
   ): Promise<Call> => {
     const headers: Record<string, string> = {};
     const token = options.token ?? (options.as ? await tokenFor(options.as) : undefined);
     if (token) headers.authorization = `Bearer ${token}`;
-    let body: string | undefined;
+    let body: string | Uint8Array | undefined;
     if (options.raw !== undefined) body = options.raw;
     else if (options.body !== undefined) body = JSON.stringify(options.body);
-    if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+    if (body !== undefined && options.contentType !== null) {
+      headers['content-type'] = options.contentType ?? 'application/json';
+    }
     const res = await fetch(`${stack.url}${path}`, {
       method,
       headers,

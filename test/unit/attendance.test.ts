@@ -154,6 +154,54 @@ describe('Function: foldAttendance', () => {
     );
   });
 
+  it('reports whole seconds, each stay rounded down, the total the sum of the stays', () => {
+    const rows = foldAttendance({
+      events: [
+        ev('Joined', T0 + 250, 'p1'),
+        ev('Dropped', T0 + 10_999, 'p1'), // 10.749 s connected
+        ev('Joined', T0 + 12_000, 'p1'),
+        ev('Left', T0 + 20_600, 'p1'), // + 8.6 s: one stay of 19.349 s
+        ev('Joined', T0 + 30_000, 'p1'),
+        ev('Left', T0 + 30_999, 'p1'), // a second stay of 0.999 s
+      ],
+      roomEnd: ROOM_END,
+      issuedTo: [],
+      asOf: ROOM_END + 1,
+    });
+    expect(rows[0]?.stays.map((s) => s.seconds)).toEqual([19, 0]);
+    expect(rows[0]?.totalSeconds).toBe(19);
+  });
+
+  it('never reports a fraction of a second, open stays included (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            type: fc.constantFrom('Joined', 'Left', 'Dropped', 'CheckIn', 'CheckOut') as fc.Arbitrary<
+              LedgerEvent['type']
+            >,
+            ms: fc.integer({ min: 0, max: 3 * 3_600_000 }),
+          }),
+          { maxLength: 30 },
+        ),
+        fc.integer({ min: 0, max: 3 * 3_600_000 }),
+        (specs, asOf) => {
+          const rows = foldAttendance({
+            events: specs.map((s) => ev(s.type, T0 + s.ms, 'p1')),
+            roomEnd: ROOM_END,
+            issuedTo: [],
+            asOf: T0 + asOf,
+          });
+          for (const row of rows) {
+            expect(Number.isInteger(row.totalSeconds)).toBe(true);
+            expect(row.totalSeconds).toBe(row.stays.reduce((sum, s) => sum + s.seconds, 0));
+            for (const stay of row.stays) expect(Number.isInteger(stay.seconds)).toBe(true);
+          }
+        },
+      ),
+    );
+  });
+
   it('never counts more time than the stay lasts, nor negative time (property)', () => {
     fc.assert(
       fc.property(

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvError, csvToObjects, formatCsv, parseCsv } from '#domain/csv.ts';
+import { CsvError, csvToObjects, formatCsv, neutralizeFormula, parseCsv } from '#domain/csv.ts';
 
 describe('Module: csv', () => {
   it('round-trips any fields, commas, quotes, line breaks and scripts included (property)', () => {
@@ -13,15 +13,53 @@ describe('Module: csv', () => {
         const text = formatCsv(['a', 'b'], rows);
         expect(text.startsWith('\uFEFF')).toBe(true);
         const back = parseCsv(text);
-        const expected = [['a', 'b'], ...rows];
+        const expected = [['a', 'b'], ...rows.map((r) => r.map(neutralizeFormula))];
         expect(back).toEqual(expected.filter((r) => !(r.length === 1 && r[0] === '')));
       }),
     );
   });
 
+  it('neutralises every cell a spreadsheet would run as a formula, and no other (property)', () => {
+    const risky = fc.constantFrom('=', '+', '-', '@', '\t', '\r');
+    const cell = fc.oneof(
+      fc.string(),
+      fc.tuple(risky, fc.string()).map(([c, s]) => c + s),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(cell, { minLength: 3, maxLength: 3 }), { maxLength: 10 }), (rows) => {
+        const back = parseCsv(formatCsv(['a', 'b', 'c'], rows)).slice(1);
+        for (const [i, row] of back.entries()) {
+          for (const [j, value] of row.entries()) {
+            expect(value).not.toMatch(/^[=+\-@\t\r]/);
+            const original = rows[i]?.[j] as string;
+            expect(value).toBe(/^[=+\-@\t\r]/.test(original) ? `'${original}` : original);
+          }
+        }
+      }),
+    );
+  });
+
+  it('writes the neutralised cells as these bytes', () => {
+    const text = formatCsv(
+      ['name'],
+      [['=HYPERLINK("http://x","y")'], ['\t=1+1'], ['@SUM(A1)'], ['-1+2'], ['Ana']],
+    );
+    expect(Buffer.from(text, 'utf8')).toEqual(
+      Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from(
+          'name\r\n"\'=HYPERLINK(""http://x"",""y"")"\r\n\'\t=1+1\r\n\'@SUM(A1)\r\n\'-1+2\r\nAna\r\n',
+          'utf8',
+        ),
+      ]),
+    );
+  });
+
   it('reads a header row into objects and refuses ragged rows and open quotes', () => {
-    expect(csvToObjects('name,role\n"A, B",Delegate\n')).toEqual([{ name: 'A, B', role: 'Delegate' }]);
-    expect(() => csvToObjects('a,b\n1\n')).toThrow(CsvError);
+    expect(csvToObjects('name,role\n"A, B",Delegate\n', ['name', 'role'])).toEqual([
+      { name: 'A, B', role: 'Delegate' },
+    ]);
+    expect(() => csvToObjects('a,b\n1\n', ['a', 'b'])).toThrow(CsvError);
     expect(() => parseCsv('"open')).toThrow(CsvError);
   });
 });

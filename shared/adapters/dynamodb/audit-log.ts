@@ -2,7 +2,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditLog, AuditRecord } from '#ports/repositories.ts';
 import type { TableContext } from './client.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
-import { decodeCursor, encodeCursor, queryAll } from './query.ts';
+import { decodeCursor, encodeCursor, queryAll, withCursor } from './query.ts';
 
 const toRecord = ({
   pk,
@@ -71,22 +71,27 @@ export function createAuditLog(ctx: TableContext): AuditLog {
         filters.push(`#${field} = :${field}`);
       }
       const items: Record<string, unknown>[] = [];
-      let start = decodeCursor(q.cursor);
+      let start = decodeCursor(q.cursor, {
+        attributes: ['pk', 'sk', 'gsi2pk', 'gsi2sk'],
+        fixed: { gsi2pk: keys.allAudit().gsi2pk },
+      });
       // A filter applies after each page is read, so keep reading until the page is full.
       do {
-        const out = await ctx.doc.send(
-          new QueryCommand({
-            TableName: ctx.tableName,
-            IndexName: 'byType',
-            KeyConditionExpression: keyCondition,
-            ...(filters.length
-              ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names }
-              : {}),
-            ExpressionAttributeValues: values,
-            ScanIndexForward: false,
-            Limit: q.limit - items.length + (filters.length ? 50 : 0),
-            ExclusiveStartKey: start,
-          }),
+        const out = await withCursor(q.cursor, () =>
+          ctx.doc.send(
+            new QueryCommand({
+              TableName: ctx.tableName,
+              IndexName: 'byType',
+              KeyConditionExpression: keyCondition,
+              ...(filters.length
+                ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names }
+                : {}),
+              ExpressionAttributeValues: values,
+              ScanIndexForward: false,
+              Limit: q.limit - items.length + (filters.length ? 50 : 0),
+              ExclusiveStartKey: start,
+            }),
+          ),
         );
         for (const item of out.Items ?? []) {
           if (items.length < q.limit) {

@@ -25,6 +25,8 @@ export const keys = {
   allAudit: () => ({ gsi2pk: 'AUDIT' }),
   /** Allowed joins of a room, by participant: who was handed credentials. */
   issuedInRoom: (sessionId: string) => ({ gsi1pk: `ISSUED#${sessionId}` }),
+  /** The one import running at a time (a lease). */
+  importLock: () => ({ pk: 'IMPORT', sk: 'LOCK' }),
   rateWindow: (operation: string, second: number) => ({ pk: `RATE#${operation}`, sk: String(second) }),
 } as const;
 

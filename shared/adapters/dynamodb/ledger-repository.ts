@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { eventKey, type LedgerEventType } from '#domain/attendance.ts';
+import { eventKey, type LedgerEvent, type LedgerEventType } from '#domain/attendance.ts';
 import type {
   LedgerRepository,
   LedgerSource,
@@ -22,6 +22,20 @@ const fromItem = (item: Record<string, unknown>): RecordedLedgerEvent => ({
 });
 
 /**
+ * The byGroup entry of a ledger event: a participant's events under the participant (their own report),
+ * a meeting's start and end under the room (meetingEventsOfRoom: a meeting's end closes the open stays
+ * of a participant's own report, as it does the organizer's).
+ */
+function ledgerIndexKey(event: LedgerEvent, key: string) {
+  const gsi1sk = `${String(event.at).padStart(15, '0')}#${key}`;
+  if (event.participantId) return { ...keys.ledgerOfParticipant(event.participantId), gsi1sk };
+  if (event.type === 'MeetingStarted' || event.type === 'MeetingEnded') {
+    return { ...keys.meetingEventsOfRoom(event.roomId), gsi1sk };
+  }
+  return {};
+}
+
+/**
  * The ledger: one partition per room (a room's report is one query), and a per-participant index for
  * "my attendance". Insert-only: the key is the event's content, so a duplicate writes nothing.
  */
@@ -35,12 +49,7 @@ export function createLedgerRepository(ctx: TableContext): LedgerRepository {
             TableName: ctx.tableName,
             Item: {
               ...keys.ledgerEvent(event.roomId, key),
-              ...(event.participantId
-                ? {
-                    ...keys.ledgerOfParticipant(event.participantId),
-                    gsi1sk: `${String(event.at).padStart(15, '0')}#${key}`,
-                  }
-                : {}),
+              ...ledgerIndexKey(event, key),
               type: 'ledger-event',
               version: ITEM_VERSION,
               eventType: event.type,

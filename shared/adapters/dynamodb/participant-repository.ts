@@ -3,8 +3,9 @@ import { ConflictError } from '#domain/errors.ts';
 import type { Participant, ParticipantRole } from '#domain/participants.ts';
 import type { ParticipantRepository } from '#ports/repositories.ts';
 import { cancellationReasons, type TableContext, withConflictRetry } from './client.ts';
+import { createImportWriter } from './import-writer.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
-import { batchGetAll, decodeCursor, encodeCursor, queryAll } from './query.ts';
+import { batchGetAll, decodeCursor, encodeCursor, queryAll, withCursor } from './query.ts';
 
 const toItem = (p: Participant) => ({
   ...keys.participant(p.id),
@@ -45,10 +46,6 @@ const emailItem = (email: string, participantId: string) => ({
   version: ITEM_VERSION,
   participantId,
 });
-
-/** DynamoDB transactions take at most 100 items; a new participant is two (record and email link). */
-const CREATES_PER_TRANSACTION = 50;
-const UPDATES_PER_TRANSACTION = 100;
 
 export function createParticipantRepository(ctx: TableContext): ParticipantRepository {
   // email → id never changes for an id, and a stale entry is caught by comparing the record's email,
@@ -101,6 +98,8 @@ export function createParticipantRepository(ctx: TableContext): ParticipantRepos
       },
     },
   });
+
+  const saveImport = createImportWriter(ctx);
 
   return {
     get,
@@ -158,52 +157,7 @@ export function createParticipantRepository(ctx: TableContext): ParticipantRepos
       );
       return new Map(records.map(participantFromItem).map((p) => [p.email, p]));
     },
-    async saveImport(creates, updates) {
-      for (let i = 0; i < creates.length; i += CREATES_PER_TRANSACTION) {
-        const batch = creates.slice(i, i + CREATES_PER_TRANSACTION);
-        try {
-          await withConflictRetry(() =>
-            ctx.doc.send(
-              new TransactWriteCommand({
-                TransactItems: batch.flatMap((p) => [
-                  {
-                    Put: {
-                      TableName: ctx.tableName,
-                      Item: emailItem(p.email, p.id),
-                      ConditionExpression: 'attribute_not_exists(pk)',
-                    },
-                  },
-                  {
-                    Put: {
-                      TableName: ctx.tableName,
-                      Item: toItem(p),
-                      ConditionExpression: 'attribute_not_exists(pk)',
-                    },
-                  },
-                ]),
-              }),
-            ),
-          );
-        } catch (error) {
-          const reasons = cancellationReasons(error);
-          const at = reasons?.indexOf('ConditionalCheckFailed') ?? -1;
-          if (at >= 0) {
-            const email = batch[Math.floor(at / 2)]?.email;
-            throw new ConflictError(
-              'EMAIL_IN_USE',
-              `${email} was registered by a concurrent import; run the import again to update it.`,
-            );
-          }
-          throw error;
-        }
-      }
-      for (let i = 0; i < updates.length; i += UPDATES_PER_TRANSACTION) {
-        const batch = updates.slice(i, i + UPDATES_PER_TRANSACTION);
-        await withConflictRetry(() =>
-          ctx.doc.send(new TransactWriteCommand({ TransactItems: batch.map((p) => updateItem(p)) })),
-        );
-      }
-    },
+    saveImport: (creates, updates) => saveImport(creates, updates, toItem),
     async update(next, previousEmail) {
       if (next.email === previousEmail) {
         await withConflictRetry(() =>
@@ -246,17 +200,28 @@ export function createParticipantRepository(ctx: TableContext): ParticipantRepos
     },
     async list({ delegationCode, limit, cursor }) {
       const index = delegationCode
-        ? { IndexName: 'byGroup', pk: 'gsi1pk', value: keys.participantsOfDelegation(delegationCode).gsi1pk }
-        : { IndexName: 'byType', pk: 'gsi2pk', value: keys.allParticipants().gsi2pk };
-      const out = await ctx.doc.send(
-        new QueryCommand({
-          TableName: ctx.tableName,
-          IndexName: index.IndexName,
-          KeyConditionExpression: `${index.pk} = :pk`,
-          ExpressionAttributeValues: { ':pk': index.value },
-          Limit: limit,
-          ExclusiveStartKey: decodeCursor(cursor),
-        }),
+        ? {
+            IndexName: 'byGroup',
+            pk: 'gsi1pk',
+            sk: 'gsi1sk',
+            value: keys.participantsOfDelegation(delegationCode).gsi1pk,
+          }
+        : { IndexName: 'byType', pk: 'gsi2pk', sk: 'gsi2sk', value: keys.allParticipants().gsi2pk };
+      const start = decodeCursor(cursor, {
+        attributes: ['pk', 'sk', index.pk, index.sk],
+        fixed: { [index.pk]: index.value },
+      });
+      const out = await withCursor(cursor, () =>
+        ctx.doc.send(
+          new QueryCommand({
+            TableName: ctx.tableName,
+            IndexName: index.IndexName,
+            KeyConditionExpression: `${index.pk} = :pk`,
+            ExpressionAttributeValues: { ':pk': index.value },
+            Limit: limit,
+            ExclusiveStartKey: start,
+          }),
+        ),
       );
       return {
         items: (out.Items ?? []).map(participantFromItem),

@@ -23,15 +23,54 @@ export async function queryAll(
 export const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>
   key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
 
-export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+/** What a cursor of one query must hold: exactly these key attributes, and these fixed values. */
+export interface CursorShape {
+  attributes: readonly string[];
+  fixed: Record<string, string>;
+}
+
+const badCursor = () =>
+  new ValidationError('The cursor is not one this API returned for this query.', { field: 'cursor' });
+
+/**
+ * A cursor back into the LastEvaluatedKey it came from, checked against the query's key shape: a
+ * crafted one (`e30`, which is `{}`, or another index's key) is a 400 here rather than a DynamoDB
+ * ValidationException, which would be a 500.
+ */
+export function decodeCursor(
+  cursor: string | undefined,
+  shape: CursorShape,
+): Record<string, unknown> | undefined {
   if (!cursor) return undefined;
+  let value: unknown;
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    throw badCursor();
   }
-  throw new ValidationError('The cursor is not one this API returned.', { field: 'cursor' });
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw badCursor();
+  const key = value as Record<string, unknown>;
+  const names = Object.keys(key);
+  const wellFormed =
+    names.length === shape.attributes.length &&
+    shape.attributes.every((a) => typeof key[a] === 'string' && (key[a] as string).length <= 1024) &&
+    Object.entries(shape.fixed).every(([a, v]) => key[a] === v);
+  if (!wellFormed) throw badCursor();
+  return key;
+}
+
+/**
+ * Runs a query that starts at a caller's cursor. A cursor can pass the shape check and still fall
+ * outside the query (a sort key outside a time range): DynamoDB's ValidationException then means the
+ * cursor, and is a 400.
+ */
+export async function withCursor<T>(cursor: string | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (cursor && error instanceof Error && error.name === 'ValidationException') throw badCursor();
+    throw error;
+  }
 }
 
 /** Every item of the given keys (missing ones are skipped), 100 keys a call, retrying unprocessed keys. */
