@@ -53,6 +53,7 @@ const base36 = (length: number) => Array.from({ length }, () => randomInt(36).to
 
 export const ids: IdGenerator = {
   participantId: () => `p_${base36(20)}`,
+  placementNonce: () => base36(8),
   auditId: (now) => `${now.getTime().toString(36).padStart(9, '0')}${base36(10)}`,
 };
 

@@ -38,6 +38,20 @@ export interface Participant {
   updatedAt: string;
 }
 
+/**
+ * The Chime ExternalUserId of one placement: the participant's opaque id and a nonce. Chime treats the
+ * ExternalUserId as an idempotency token (the same one in a meeting may return the same attendee), so two
+ * placements racing for one participant (two devices, a join and the provisioning run) would share one
+ * attendee, and the loser's release would delete the winner's. A nonce per placement keeps them apart;
+ * the stored attendee is the participant's one credential per room. Still opaque: no name, no email.
+ */
+export const externalUserIdFor = (participantId: string, nonce: string): string =>
+  `${participantId}.${nonce}`;
+
+/** The participant of an ExternalUserId (ours carry a placement nonce after a dot; older ones none). */
+export const participantIdOf = (externalUserId: string): string =>
+  externalUserId.split('.')[0] ?? externalUserId;
+
 /** One row of a bulk import (JSON object or CSV line). */
 export const participantImportRowSchema = z.strictObject({
   name: nameSchema(1, 200),

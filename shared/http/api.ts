@@ -79,7 +79,10 @@ function httpBoundary(): MiddlewareObj<HttpEvent, HttpResult, Error> {
     },
     onError: async (request) => {
       const mapped = toHttpError(request.error);
-      if (mapped.statusCode >= 500) logger.error('request failed', { error: request.error as Error });
+      // A 503 is a dependency shedding load, answered with Retry-After: a warning (counted by the Chime
+      // throttle metric and the API's 5xx alarm), not an error with a stack trace per request.
+      if (mapped.statusCode === 503) logger.warn('request shed', { code: mapped.code });
+      else if (mapped.statusCode >= 500) logger.error('request failed', { error: request.error as Error });
       request.response = json(mapped.statusCode, mapped.body, mapped.headers);
       log(request, request.event.routeKey, mapped.statusCode, mapped.code);
     },

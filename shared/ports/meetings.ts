@@ -36,11 +36,16 @@ export interface MeetingProvider {
   createMeeting(input: CreateMeetingInput): Promise<ChimeMeeting>;
   /** The meeting, or null when the provider no longer knows it (ended or deleted). */
   getMeeting(meetingId: string): Promise<ChimeMeeting | null>;
-  /** Throws MeetingGoneError when the meeting no longer exists, MeetingFullError when it is at capacity. */
+  /**
+   * Throws MeetingGoneError when the meeting no longer exists, MeetingFullError when it is at capacity,
+   * MeetingUnavailableError when it cannot be made before `deadline` (epoch ms): a caller whose answer is
+   * due gives up its turn rather than take Chime's capacity from those who can still use it.
+   */
   createAttendee(
     meetingId: string,
     externalUserId: string,
     capabilities: AttendeeCapabilities,
+    options?: { deadline?: number },
   ): Promise<ChimeAttendee>;
   /** Up to 100 attendees in one call; throws MeetingGoneError when the meeting no longer exists. */
   batchCreateAttendees(meetingId: string, requests: AttendeeRequest[]): Promise<BatchCreateResult>;
@@ -74,8 +79,8 @@ export class MeetingFullError extends Error {
 
 /** Paces control-plane calls under the account's rate, across every function instance. */
 export interface RateLimiter {
-  /** Resolves when one call of `operation` may be made. */
-  take(operation: string): Promise<void>;
+  /** Resolves when one call of `operation` may be made; throws MeetingUnavailableError past `deadline`. */
+  take(operation: string, deadline?: number): Promise<void>;
 }
 
 /** Asks for a room's attendees to be made ahead (asynchronously); returns once the request is placed. */

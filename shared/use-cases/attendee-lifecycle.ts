@@ -21,9 +21,10 @@ import {
   type Seating,
 } from '#domain/capacity.ts';
 import { ConflictError, MeetingUnavailableError } from '#domain/errors.ts';
-import type { Participant } from '#domain/participants.ts';
+import { externalUserIdFor, type Participant, participantIdOf } from '#domain/participants.ts';
 import { type AttendeeCapabilities, decideStanding, sameCapabilities } from '#domain/policy.ts';
 import type { Session } from '#domain/programme.ts';
+import type { IdGenerator } from '#ports/ids.ts';
 import {
   type AttendeeRequest,
   type ChimeAttendee,
@@ -49,6 +50,7 @@ export interface AttendeeLifecycleDeps extends EnsureRoomMeetingDeps {
   programme: ProgrammeRepository;
   /** Replica meetings the account allows per primary (Chime's default quota is 4; up to 40). */
   maxReplicas: number;
+  ids: IdGenerator;
 }
 
 /** What a change did to live credentials: the same shape on every route that changes a participant. */
@@ -104,7 +106,12 @@ export async function placeOnDemand(
     let attendee: ChimeAttendee;
     try {
       budget.check();
-      attendee = await deps.meetings.createAttendee(meetingId, participant.id, capabilities);
+      attendee = await deps.meetings.createAttendee(
+        meetingId,
+        externalUserIdFor(participant.id, deps.ids.placementNonce()),
+        capabilities,
+        Number.isFinite(budget.deadline) ? { deadline: budget.deadline } : {},
+      );
     } catch (error) {
       await deps.registry.giveBack(rm.roomId, meetingId, 1);
       if (error instanceof MeetingFullError && attempt < 2) {
@@ -301,10 +308,11 @@ export async function storeProvisioned(
 ): Promise<{ stored: number; released: number; orphaned: number }> {
   const at = deps.clock.now().toISOString();
   const entries = made.map((attendee) => {
-    const d = decisions.get(attendee.ExternalUserId) as { epoch: number; capabilities: AttendeeCapabilities };
+    const participantId = participantIdOf(attendee.ExternalUserId);
+    const d = decisions.get(participantId) as { epoch: number; capabilities: AttendeeCapabilities };
     return {
       attendee: {
-        participantId: attendee.ExternalUserId,
+        participantId,
         roomId: rm.roomId,
         meetingId,
         generation: rm.generation,
@@ -345,11 +353,12 @@ export async function storeProvisioned(
 
 /** Requests for a batch, in the order given. */
 export const attendeeRequests = (
+  deps: Pick<AttendeeLifecycleDeps, 'ids'>,
   ids: string[],
   decisions: Map<string, { capabilities: AttendeeCapabilities }>,
 ): AttendeeRequest[] =>
   ids.map((id) => ({
-    externalUserId: id,
+    externalUserId: externalUserIdFor(id, deps.ids.placementNonce()),
     capabilities: (decisions.get(id) as { capabilities: AttendeeCapabilities }).capabilities,
   }));
 

@@ -13,7 +13,7 @@
  */
 import { meetingLimit, seatingOf } from '#domain/capacity.ts';
 import { MeetingUnavailableError, NotFoundError } from '#domain/errors.ts';
-import type { Participant } from '#domain/participants.ts';
+import { type Participant, participantIdOf } from '#domain/participants.ts';
 import { type AttendeeCapabilities, decideAccess } from '#domain/policy.ts';
 import { joinWindowOf } from '#domain/programme.ts';
 import type { ChimeAttendee } from '#ports/meetings.ts';
@@ -216,12 +216,14 @@ async function createBatch(
     try {
       const result = await deps.meetings.batchCreateAttendees(
         meetingId,
-        attendeeRequests(pending, decisions),
+        attendeeRequests(deps, pending, decisions),
       );
       made.push(...result.attendees);
-      const retryable = result.errors.filter((e) => RETRYABLE.test(e.code)).map((e) => e.externalUserId);
+      const retryable = result.errors
+        .filter((e) => RETRYABLE.test(e.code))
+        .map((e) => participantIdOf(e.externalUserId));
       failedForGood = failedForGood.concat(
-        result.errors.filter((e) => !RETRYABLE.test(e.code)).map((e) => e.externalUserId),
+        result.errors.filter((e) => !RETRYABLE.test(e.code)).map((e) => participantIdOf(e.externalUserId)),
       );
       pending = retryable;
       round++;

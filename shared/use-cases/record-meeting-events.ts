@@ -6,6 +6,7 @@
  */
 import type { LedgerEventType } from '#domain/attendance.ts';
 import type { ChimeEventEnvelope } from '#domain/meeting-events.ts';
+import { participantIdOf } from '#domain/participants.ts';
 import type { Clock } from '#ports/clock.ts';
 import type {
   LedgerRepository,
@@ -61,7 +62,7 @@ export async function recordMeetingEvent(
 
   if (!detail.attendeeId || !detail.externalUserId) return keepAside('attendee event without attendee ids');
   // Our ExternalUserId is the participant's opaque id; the record must exist.
-  const participant = await deps.participants.get(detail.externalUserId);
+  const participant = await deps.participants.get(participantIdOf(detail.externalUserId));
   if (!participant) return keepAside('unknown attendee');
   const stored = await deps.ledger.append({
     type,

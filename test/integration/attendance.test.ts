@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '#domain/csv.ts';
+import { participantIdOf } from '#domain/participants.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { apiClient, startTestStack } from '../support/local-stack.ts';
 
@@ -334,7 +335,7 @@ describe('Recorder: malformed and unknown events', () => {
     freeze(new Date('2021-06-30T10:40:00-04:00'));
     const presence = await api.call('GET', '/sessions/session-5/presence', { as: ORG });
     expect(presence.body.rows.map((r: { participantId: string }) => r.participantId)).toContain(
-      j.attendee.ExternalUserId,
+      participantIdOf(j.attendee.ExternalUserId),
     );
     const unmatched = await api.call('GET', '/meeting-events/unmatched', { as: ORG });
     expect(unmatched.body.items).toEqual([

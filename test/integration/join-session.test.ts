@@ -54,7 +54,8 @@ describe('Route: POST /sessions/{sessionId}/join', () => {
     expect(res.body.meeting.MeetingId).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.body.meeting.MediaPlacement.SignalingUrl).toMatch(/^wss:\/\//);
     expect(res.body.attendee.JoinToken.length).toBeGreaterThan(20);
-    expect(res.body.attendee.ExternalUserId).toMatch(/^p_[0-9a-z]{20}$/);
+    // The participant's opaque id and a placement nonce: never an email or a name.
+    expect(res.body.attendee.ExternalUserId).toMatch(/^p_[0-9a-z]{20}\.[0-9a-z]{8}$/);
     expect(res.body.attendee.ExternalUserId).not.toContain('@');
     expect(res.body.capabilities).toEqual({ Audio: 'SendReceive', Video: 'SendReceive', Content: 'Receive' });
     expect(res.body.maySpeak).toBe(true);

@@ -1,5 +1,6 @@
 import { ChimeSDKMeetingsClient, DeleteMeetingCommand } from '@aws-sdk/client-chime-sdk-meetings';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { participantIdOf } from '#domain/participants.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { apiClient, startTestStack } from '../support/local-stack.ts';
 
@@ -43,7 +44,7 @@ describe('Route: GET /me/attendance after a meeting ends', () => {
 
     // Assess
     const row = organizer.body.rows.find(
-      (r: { participantId: string }) => r.participantId === joined.attendee.ExternalUserId,
+      (r: { participantId: string }) => r.participantId === participantIdOf(joined.attendee.ExternalUserId),
     );
     const own = mine.body.sessions.find((s: { sessionId: string }) => s.sessionId === 'session-1').attendance;
     const expected = {

@@ -4,6 +4,7 @@ import {
   ListAttendeesCommand,
 } from '@aws-sdk/client-chime-sdk-meetings';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { participantIdOf } from '#domain/participants.ts';
 import { seedStates } from '#domain/states.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { apiClient, startTestStack } from '../support/local-stack.ts';
@@ -44,7 +45,7 @@ async function attendeesOf(meetingId: string): Promise<string[]> {
   let token: string | undefined;
   do {
     const out = await chime.send(new ListAttendeesCommand({ MeetingId: meetingId, NextToken: token }));
-    ids.push(...(out.Attendees ?? []).map((a) => a.ExternalUserId as string));
+    ids.push(...(out.Attendees ?? []).map((a) => participantIdOf(a.ExternalUserId as string)));
     token = out.NextToken;
   } while (token);
   return ids;
@@ -186,7 +187,7 @@ describe('Provisioning: attendees made ahead, in batches', () => {
     expect(all).toHaveLength(ELIGIBLE);
     const { deps } = await import('../../functions/lib/runtime.ts');
     for (const j of joins) {
-      const stored = await deps.attendees.get(j.body.attendee.ExternalUserId, 'session-4b');
+      const stored = await deps.attendees.get(participantIdOf(j.body.attendee.ExternalUserId), 'session-4b');
       expect(stored?.attendee.AttendeeId).toBe(j.body.attendee.AttendeeId);
     }
   });

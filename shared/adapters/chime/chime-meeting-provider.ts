@@ -56,11 +56,11 @@ export function createChimeMeetingProvider(options: ChimeProviderOptions): Meeti
   const now = options.now ?? Date.now;
 
   /** Retries 429 and 5xx with full-jitter backoff, never sooner than Retry-After, within the budget. */
-  async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    const deadline = now() + budget;
+  async function call<T>(operation: string, run: () => Promise<T>, callerDeadline?: number): Promise<T> {
+    const deadline = Math.min(now() + budget, callerDeadline ?? Number.POSITIVE_INFINITY);
     for (let attempt = 0; ; attempt++) {
       try {
-        await options.limiter?.take(operation);
+        await options.limiter?.take(operation, callerDeadline);
         return await run();
       } catch (error) {
         if (!isRetryable(error)) throw error;
@@ -98,16 +98,19 @@ export function createChimeMeetingProvider(options: ChimeProviderOptions): Meeti
         throw error;
       }
     },
-    async createAttendee(meetingId, externalUserId, capabilities) {
+    async createAttendee(meetingId, externalUserId, capabilities, callOptions = {}) {
       try {
-        const out = await call('CreateAttendee', () =>
-          client.send(
-            new CreateAttendeeCommand({
-              MeetingId: meetingId,
-              ExternalUserId: externalUserId,
-              Capabilities: capabilities,
-            }),
-          ),
+        const out = await call(
+          'CreateAttendee',
+          () =>
+            client.send(
+              new CreateAttendeeCommand({
+                MeetingId: meetingId,
+                ExternalUserId: externalUserId,
+                Capabilities: capabilities,
+              }),
+            ),
+          callOptions.deadline,
         );
         return out.Attendee as ChimeAttendee;
       } catch (error) {

@@ -1,4 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { MeetingUnavailableError } from '#domain/errors.ts';
 import type { RateLimiter } from '#ports/meetings.ts';
 import { isConditionFailure, type TableContext } from './client.ts';
 import { keys } from './keys.ts';
@@ -16,9 +17,11 @@ export function createDynamoRateLimiter(
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   return {
-    async take(operation) {
+    async take(operation, deadline = Number.POSITIVE_INFINITY) {
       for (;;) {
         const t = now();
+        // Past the caller's deadline its answer has gone: it must not take a turn someone else can use.
+        if (t >= deadline) throw new MeetingUnavailableError();
         const second = Math.floor(t / 1000);
         try {
           await ctx.doc.send(
