@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { attendanceBench, printAttendance } from './attendance.ts';
 import { measureBundles } from './bundles.ts';
 import { joinBench, printJoin } from './join.ts';
+import { raceBench } from './race.ts';
 import { stampede } from './stampede.ts';
 import { round, table } from './stats.ts';
 
@@ -21,11 +22,12 @@ const { values, positionals } = parseArgs({
     runs: { type: 'string', default: '5' },
     window: { type: 'string', default: '60' },
     mode: { type: 'string', default: 'both' },
+    repetitions: { type: 'string', default: '500' },
   },
 });
 const which = positionals[0] ?? 'all';
-if (!['all', 'join', 'attendance', 'bundles', 'stampede'].includes(which)) {
-  console.error(`unknown benchmark ${which}: use join, attendance, bundles or stampede`);
+if (!['all', 'join', 'attendance', 'bundles', 'stampede', 'race'].includes(which)) {
+  console.error(`unknown benchmark ${which}: use join, attendance, bundles, stampede or race`);
   process.exit(2);
 }
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
@@ -58,6 +60,11 @@ if (which === 'stampede') {
     windowSeconds: Number(values.window),
     mode: String(values.mode),
   });
+}
+
+if (which === 'race') {
+  // Not part of `all` either: 500 repetitions of each race take a few minutes.
+  await raceBench({ repetitions: Number(values.repetitions) });
 }
 
 if (which === 'join') {

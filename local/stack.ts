@@ -3,10 +3,13 @@
  * the dev server in front of the real handlers. `npm start` runs it; the integration tests start one
  * per test file (on their own table, sharing one DynamoDB Local).
  */
+
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Server } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadProgrammeFile } from '#config/programme-file.ts';
 import { toHttpError } from '#http/error-mapper.ts';
+import { functionNames } from '#http/routes.ts';
 import { type ChimeEmulator, type ChimeEventEnvelope, startChimeEmulator } from './chime-emulator/server.ts';
 import { type AdjustableClock, createAdjustableClock, DEFAULT_LOCAL_CLOCK } from './clock.ts';
 import { type LambdaHandler, type LocalRoute, sendJson, startDevServer } from './dev-server.ts';
@@ -56,9 +59,14 @@ export interface LocalStack {
   provisioningIdle(): Promise<void>;
   /** Runs what has come due on the local clock now (the rooms' close), as POST /_local/clock does. */
   runDue(): Promise<unknown>;
+  /** Per function (its entry name), the IAM actions of the AWS calls it made so far. */
+  sdkCalls(): Map<string, string[]>;
   token(email: string, groups?: string[]): Promise<string>;
   stop(): Promise<void>;
 }
+
+/** The function whose invocation is running (what Lambda's process boundary gives in AWS). */
+const invocation = new AsyncLocalStorage<string>();
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const eventFile = options.eventFile ?? 'events/hlc-2021.yaml';
@@ -121,13 +129,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const { localOverrides } = await import('../functions/lib/local-overrides.ts');
     localOverrides.clock = clock;
+    // Which function made each AWS call (an async context per invocation), as the IAM actions it needs.
+    const sdkCalls = new Map<string, Set<string>>();
+    localOverrides.onSdkCall = (service, actions) => {
+      const fn = invocation.getStore() ?? 'local';
+      const seen = sdkCalls.get(fn) ?? new Set<string>();
+      for (const a of actions) seen.add(`${service}:${a}`);
+      sdkCalls.set(fn, seen);
+    };
+    const as =
+      <A extends unknown[], R>(fn: string, run: (...args: A) => R) =>
+      (...args: A): R =>
+        invocation.run(fn, () => run(...args));
     // Lambda's asynchronous invocation of the provisioning function, in this process.
     const provisioningRuns = new Set<Promise<unknown>>();
     if (options.provisioning !== false) {
       localOverrides.provisioning = {
         async request(roomId) {
           const run = import('../functions/provision-room.ts')
-            .then(({ provision }) => provision({ roomId }))
+            .then(({ provision }) => as('provision-room', provision)({ roomId }))
             .catch((error: Error) =>
               console.error(`floorpass: provisioning ${roomId} failed: ${error.message}`),
             )
@@ -142,18 +162,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     client.destroy();
 
     const runtime = await import('../functions/lib/runtime.ts');
-    await seedSample(runtime.deps, programme, { personas: options.seedPersonas ?? true });
+    await invocation.run('local-seed', () =>
+      seedSample(runtime.deps, programme, { personas: options.seedPersonas ?? true }),
+    );
 
-    const handlers: Record<string, LambdaHandler> = {
-      'get-me': (await import('../functions/get-me.ts')).handler as unknown as LambdaHandler,
-      'join-session': (await import('../functions/join-session.ts')).handler as unknown as LambdaHandler,
-      delegations: (await import('../functions/delegations.ts')).handler as unknown as LambdaHandler,
-      participants: (await import('../functions/participants.ts')).handler as unknown as LambdaHandler,
-      attendance: (await import('../functions/attendance.ts')).handler as unknown as LambdaHandler,
-      sessions: (await import('../functions/sessions.ts')).handler as unknown as LambdaHandler,
-    };
+    const handlers: Record<string, LambdaHandler> = {};
+    for (const fn of functionNames) {
+      const { handler } = (await import(`../functions/${fn}.ts`)) as { handler: LambdaHandler };
+      handlers[fn] = as(fn, handler);
+    }
     const { recordBatch } = await import('../functions/record-meeting-events.ts');
-    const eventPipeline = createLocalEventPipeline({ handler: recordBatch });
+    const eventPipeline = createLocalEventPipeline({ handler: as('record-meeting-events', recordBatch) });
     pipeline = eventPipeline;
     stops.push(async () => eventPipeline.stop());
 
@@ -171,7 +190,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           const now = clock.now().getTime();
           if (now < lastRun) await reopenRoomsOpenAt(runtime.deps);
           lastRun = now;
-          await closeRooms();
+          await as('close-rooms', closeRooms)();
         } catch (error) {
           console.error(`floorpass: closing rooms failed: ${(error as Error).message}`);
         }
@@ -216,6 +235,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
       token: (email, groups) => issuer.issue(email, groups ? { groups } : {}),
       runDue: closeDue,
+      sdkCalls: () => new Map([...sdkCalls].map(([fn, actions]) => [fn, [...actions].sort()])),
       stop,
     };
   } catch (error) {
@@ -305,7 +325,7 @@ function localRoutes(ctx: {
       const roomId = path.split('/')[3] as string;
       const { provision } = await import('../functions/provision-room.ts');
       try {
-        sendJson(res, 200, await provision({ roomId }));
+        sendJson(res, 200, await invocation.run('provision-room', () => provision({ roomId })));
       } catch (error) {
         const mapped = toHttpError(error);
         sendJson(res, mapped.statusCode, mapped.body);

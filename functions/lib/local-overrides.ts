@@ -6,4 +6,9 @@ import type { ProvisioningTrigger } from '#ports/meetings.ts';
  * the in-process stand-in for the asynchronous invocation of the provisioning function. In AWS nothing
  * sets them: the functions use the system clock and Lambda.
  */
-export const localOverrides: { clock?: Clock; provisioning?: ProvisioningTrigger } = {};
+export const localOverrides: {
+  clock?: Clock;
+  provisioning?: ProvisioningTrigger;
+  /** Told of every AWS API call the functions make, as the IAM actions it needs (local checks only). */
+  onSdkCall?: (service: 'dynamodb' | 'chime', actions: string[]) => void;
+} = {};

@@ -42,6 +42,50 @@ const chimeClient = createChimeClient({
   ...(config.CHIME_ENDPOINT ? { endpoint: config.CHIME_ENDPOINT } : {}),
 });
 
+// Locally only: every call, as the IAM actions it needs, for the check that grants cover what runs.
+if (localOverrides.onSdkCall) {
+  const report = localOverrides.onSdkCall;
+  table.doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      report('dynamodb', dynamoActions(context.commandName ?? '', args.input as Record<string, unknown>));
+      return next(args);
+    },
+    { step: 'initialize', name: 'floorpassLocalSdkCalls' },
+  );
+  chimeClient.middlewareStack.add(
+    (next, context) => async (args) => {
+      report('chime', [(context.commandName ?? '').replace(/Command$/, '')]);
+      return next(args);
+    },
+    { step: 'initialize', name: 'floorpassLocalSdkCalls' },
+  );
+}
+
+/** The IAM actions of a DynamoDB call: a transaction is checked item by item. */
+function dynamoActions(commandName: string, input: Record<string, unknown>): string[] {
+  const name = commandName.replace(/Command$/, '');
+  if (name === 'TransactWriteItems' || name === 'TransactWrite') {
+    const items = (input.TransactItems ?? []) as Record<string, unknown>[];
+    const byKind: Record<string, string> = {
+      Put: 'PutItem',
+      Update: 'UpdateItem',
+      Delete: 'DeleteItem',
+      ConditionCheck: 'ConditionCheckItem',
+    };
+    return [...new Set(items.flatMap((i) => Object.keys(i).map((k) => byKind[k] ?? k)))];
+  }
+  if (name === 'TransactGetItems' || name === 'TransactGet') return ['GetItem'];
+  const documentNames: Record<string, string> = {
+    Get: 'GetItem',
+    Put: 'PutItem',
+    Update: 'UpdateItem',
+    Delete: 'DeleteItem',
+    BatchGet: 'BatchGetItem',
+    BatchWrite: 'BatchWriteItem',
+  };
+  return [documentNames[name] ?? name];
+}
+
 export const claims: ClaimsConfig = {
   emailClaim: config.EMAIL_CLAIM,
   groupsClaim: config.GROUPS_CLAIM,

@@ -22,7 +22,9 @@ export type TableAction =
   | 'PutItem'
   | 'UpdateItem'
   | 'DeleteItem'
-  | 'BatchWriteItem';
+  | 'BatchWriteItem'
+  /** A transaction's ConditionCheck item (IAM checks it as its own action). */
+  | 'ConditionCheckItem';
 
 export interface TableAccess {
   actions: readonly TableAction[];
@@ -73,6 +75,8 @@ export class ServiceFunction extends Construct {
   readonly role: Role;
   /** The Chime actions granted (the operations construct counts these functions' Chime throttles). */
   readonly chimeActions: ChimeAction[] = [];
+  /** The table actions granted (checked against what the function really sends, in the local stack). */
+  readonly tableActions: TableAction[] = [];
   private tableBound = false;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
@@ -169,6 +173,7 @@ export class ServiceFunction extends Construct {
       throw new Error(`${this.node.path}: indexes are granted for Query only`);
     }
     this.tableBound = true;
+    this.tableActions.push(...new Set(access.actions));
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: [...new Set(access.actions)].map((a) => `dynamodb:${a}`),

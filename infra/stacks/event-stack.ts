@@ -44,7 +44,20 @@ const httpFunctions: Record<FunctionName, HttpFunctionSpec> = {
     // (Get/Put/Update); the audit record (Put); the shared Chime rate limiter's counters (Update); once
     // per instance, the email → participant id index (Query on byType, projected to id and email only —
     // the function can already read any participant item by key, so no new data becomes reachable).
-    table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query'], indexes: ['byType'] },
+    // An attendee is stored in a transaction with a ConditionCheck of the participant's credential epoch
+    // (ConditionCheckItem); a record of an attendee deleted by a change (DeleteItem, attendee-lifecycle).
+    table: {
+      actions: [
+        'GetItem',
+        'BatchGetItem',
+        'PutItem',
+        'UpdateItem',
+        'Query',
+        'ConditionCheckItem',
+        'DeleteItem',
+      ],
+      indexes: ['byType'],
+    },
     // ensure-room-meeting (primary and, on demand, replica meetings: CreateMeeting with PrimaryMeetingId)
     // and issue-join-credentials. Batches are made by the provision function only.
     // A meeting made while the room was being closed is ended at once (DeleteMeeting).
@@ -170,7 +183,8 @@ export class EventStack extends Stack {
     // Table: the programme, the room's slot and the fallback read of a lost attendee race (Get); the
     // participants' delegations (BatchGet); every participant (Query byType) and the room's attendees
     // (Query byGroup); slot claims and publication, meeting directory entries, attendees (transactions of
-    // conditional Puts: IAM checks each as PutItem, no ConditionCheck item is used) and the audit record
+    // conditional Puts with a ConditionCheck of each participant's credential epoch: IAM checks them as PutItem
+    // and ConditionCheckItem) and the audit record
     // (Put); verification, retirement, replicas, counts, the run's state and the shared Chime rate
     // limiter's counters (Update).
     // Chime: ensure-room-meeting (GetMeeting; CreateMeeting for the primary and, with PrimaryMeetingId, the
@@ -188,7 +202,8 @@ export class EventStack extends Stack {
       environment,
     })
       .bindTable(table, {
-        actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+        // ConditionCheckItem: each attendee is stored with a check of its participant's credential epoch.
+        actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
         indexes: ['byGroup', 'byType'],
       })
       .bindChime(

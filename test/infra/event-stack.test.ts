@@ -379,7 +379,15 @@ describe('Stack: EventStack', () => {
     const expected = {
       'get-me': { dynamodb: ['GetItem', 'BatchGetItem'], chime: [] },
       'join-session': {
-        dynamodb: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query'],
+        dynamodb: [
+          'GetItem',
+          'BatchGetItem',
+          'PutItem',
+          'UpdateItem',
+          'Query',
+          'ConditionCheckItem',
+          'DeleteItem',
+        ],
         chime: [
           'GetMeeting',
           'CreateMeeting',
@@ -417,7 +425,14 @@ describe('Stack: EventStack', () => {
     expect(recorder.chime).toEqual([]);
     const provisioner = grantsOf(stack.provisioner);
     expect(provisioner.dynamodb).toEqual(
-      prefixed('dynamodb', ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem']),
+      prefixed('dynamodb', [
+        'GetItem',
+        'BatchGetItem',
+        'Query',
+        'PutItem',
+        'UpdateItem',
+        'ConditionCheckItem',
+      ]),
     );
     expect(provisioner.chime).toEqual(
       prefixed('chime', [
