@@ -14,7 +14,7 @@ export async function attendanceBench({ participants, runs }: { participants: nu
   try {
     const imported = { participants: await registerDelegates(stack, participants, 'report') };
     const organizer = await stack.token('organizer@example.org');
-    const { deps } = await import('../functions/lib/runtime.ts');
+    const { deps } = stack;
 
     // Ten events each: join, drop, rejoin, leave, twice over, then join and leave.
     const start = Date.parse('2021-06-28T15:00:00Z');

@@ -24,8 +24,8 @@ async function call(stack: LocalStack, token: string, method: string, path: stri
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
-async function liveIn(chime: ChimeSDKMeetingsClient, roomId: string) {
-  const { deps } = await import('../functions/lib/runtime.ts');
+async function liveIn(stack: LocalStack, chime: ChimeSDKMeetingsClient, roomId: string) {
+  const { deps } = stack;
   const slot = await deps.registry.slot(roomId);
   const live = new Set<string>();
   if (slot.state !== 'ready') return live;
@@ -97,7 +97,7 @@ export async function raceBench(options: { repetitions: number }) {
       }
       // Nobody joins again after the change, so whoever still has a live attendee kept one they had lost
       // the right to (a released seat gives the right back, but makes no attendee).
-      const live = await liveIn(chime, 'session-1');
+      const live = await liveIn(stack, chime, 'session-1');
       results.push({
         bench: 'race',
         kind,

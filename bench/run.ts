@@ -23,6 +23,7 @@ const { values, positionals } = parseArgs({
     window: { type: 'string', default: '60' },
     mode: { type: 'string', default: 'both' },
     repetitions: { type: 'string', default: '500' },
+    instances: { type: 'string', default: '1' },
   },
 });
 const which = positionals[0] ?? 'all';
@@ -59,6 +60,7 @@ if (which === 'stampede') {
     participants: process.argv.includes('--participants') ? Number(values.participants) : 3000,
     windowSeconds: Number(values.window),
     mode: String(values.mode),
+    instances: Number(values.instances),
   });
 }
 

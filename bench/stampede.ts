@@ -22,7 +22,7 @@ export interface StampedeResult {
   completionSeconds: number;
 }
 
-function runMode(mode: string, participants: number, windowSeconds: number) {
+function runMode(mode: string, participants: number, windowSeconds: number, instances: number) {
   return new Promise<{ result: StampedeResult; detail: Record<string, unknown> }>((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -36,6 +36,8 @@ function runMode(mode: string, participants: number, windowSeconds: number) {
         String(participants),
         '--window',
         String(windowSeconds),
+        '--instances',
+        String(instances),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -56,10 +58,16 @@ function runMode(mode: string, participants: number, windowSeconds: number) {
   });
 }
 
-export async function stampede(options: { participants: number; windowSeconds: number; mode: string }) {
+export async function stampede(options: {
+  participants: number;
+  windowSeconds: number;
+  mode: string;
+  instances: number;
+}) {
   const modes = options.mode === 'both' ? ['provisioned', 'naive'] : [options.mode];
   const runs = [];
-  for (const mode of modes) runs.push(await runMode(mode, options.participants, options.windowSeconds));
+  for (const mode of modes)
+    runs.push(await runMode(mode, options.participants, options.windowSeconds, options.instances));
   console.log(
     `\nStampede: ${options.participants} joins of Session I arriving over ${options.windowSeconds} s (open model), local stack, Chime emulator at AWS default rates (10/s, burst 20 per operation):\n`,
   );

@@ -13,7 +13,7 @@ import {
 } from '#use-cases/attendance-reports.ts';
 import { checkIn } from '#use-cases/check-in.ts';
 import { listUnmatchedEvents, readAudit } from '#use-cases/read-audit.ts';
-import { claims, deps } from './lib/runtime.ts';
+import { auditDeps, claims, createRuntime, type RuntimeOverrides } from './lib/runtime.ts';
 
 const formatQuery = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });
 const rollCallQuery = formatQuery.extend({ category: delegationCategorySchema.optional() });
@@ -53,30 +53,44 @@ function report(result: { csv: string; filename: string } | object): HttpResult 
 }
 
 /** Attendance: door check-ins, reports, presence, the roll call, the audit trail. */
-export const handler = httpApi(
-  {
-    'POST /sessions/{sessionId}/check-ins': async (event, identity) =>
-      json(201, await checkIn(deps, identity, sessionId(event), jsonBody(event, checkInBody))),
-    'GET /sessions/{sessionId}/attendance': async (event, identity) => {
-      const { format } = validate(formatQuery, queryParams(event), 'query');
-      return report(await sessionAttendance(deps, identity, sessionId(event), format as ReportFormat));
+export function createHandler(overrides: RuntimeOverrides = {}) {
+  const r = createRuntime(overrides);
+  const deps = {
+    ...auditDeps(r),
+    programme: r.programme(),
+    ledger: r.ledger(),
+    attendees: r.attendees(),
+    participants: r.participants(),
+    delegations: r.delegations(),
+    unmatched: r.unmatched(),
+  };
+  return httpApi(
+    {
+      'POST /sessions/{sessionId}/check-ins': async (event, identity) =>
+        json(201, await checkIn(deps, identity, sessionId(event), jsonBody(event, checkInBody))),
+      'GET /sessions/{sessionId}/attendance': async (event, identity) => {
+        const { format } = validate(formatQuery, queryParams(event), 'query');
+        return report(await sessionAttendance(deps, identity, sessionId(event), format as ReportFormat));
+      },
+      'GET /sessions/{sessionId}/presence': async (event, identity) =>
+        json(200, await presenceNow(deps, identity, sessionId(event)), { 'cache-control': 'no-store' }),
+      'GET /roll-call': async (event, identity) => {
+        const { format, category } = validate(rollCallQuery, queryParams(event), 'query');
+        return report(await rollCall(deps, identity, { format, ...(category ? { category } : {}) }));
+      },
+      'GET /audit': async (event, identity) =>
+        json(200, await readAudit(deps, identity, validate(auditQuery, queryParams(event), 'query')), {
+          'cache-control': 'no-store',
+        }),
+      'GET /meeting-events/unmatched': async (event, identity) => {
+        const { limit } = validate(limitQuery, queryParams(event), 'query');
+        return json(200, await listUnmatchedEvents(deps, identity, limit));
+      },
+      'GET /me/attendance': async (_event, identity) =>
+        json(200, await myAttendance(deps, identity), { 'cache-control': 'no-store' }),
     },
-    'GET /sessions/{sessionId}/presence': async (event, identity) =>
-      json(200, await presenceNow(deps, identity, sessionId(event)), { 'cache-control': 'no-store' }),
-    'GET /roll-call': async (event, identity) => {
-      const { format, category } = validate(rollCallQuery, queryParams(event), 'query');
-      return report(await rollCall(deps, identity, { format, ...(category ? { category } : {}) }));
-    },
-    'GET /audit': async (event, identity) =>
-      json(200, await readAudit(deps, identity, validate(auditQuery, queryParams(event), 'query')), {
-        'cache-control': 'no-store',
-      }),
-    'GET /meeting-events/unmatched': async (event, identity) => {
-      const { limit } = validate(limitQuery, queryParams(event), 'query');
-      return json(200, await listUnmatchedEvents(deps, identity, limit));
-    },
-    'GET /me/attendance': async (_event, identity) =>
-      json(200, await myAttendance(deps, identity), { 'cache-control': 'no-store' }),
-  },
-  claims,
-);
+    claims,
+  );
+}
+
+export const handler = createHandler();

@@ -10,29 +10,35 @@ import {
   releaseInPersonSeat,
 } from '#use-cases/assign-in-person-seat.ts';
 import { addOrganization, listDelegations } from '#use-cases/manage-delegations.ts';
-import { claims, deps } from './lib/runtime.ts';
+import { auditDeps, claims, createRuntime, lifecycleDeps, type RuntimeOverrides } from './lib/runtime.ts';
 
 const listQuery = z.object({ category: delegationCategorySchema.optional() });
 const seatBody = z.strictObject({ participantId: participantIdSchema });
 const code = (event: Parameters<typeof pathParam>[0]) => pathParam(event, 'code');
 
 /** Delegations and their in-person seats (organizers). */
-export const handler = httpApi(
-  {
-    'GET /delegations': async (event, identity) => {
-      const { category } = validate(listQuery, queryParams(event), 'query');
-      return json(200, await listDelegations(deps, identity, category));
+export function createHandler(overrides: RuntimeOverrides = {}) {
+  const r = createRuntime(overrides);
+  const deps = { ...lifecycleDeps(r, { provisioning: false }), ...auditDeps(r), seats: r.seats() };
+  return httpApi(
+    {
+      'GET /delegations': async (event, identity) => {
+        const { category } = validate(listQuery, queryParams(event), 'query');
+        return json(200, await listDelegations(deps, identity, category));
+      },
+      'POST /delegations': async (event, identity) =>
+        json(201, await addOrganization(deps, identity, jsonBody(event, newOrganizationSchema))),
+      'GET /delegations/{code}/in-person-seat': async (event, identity) =>
+        json(200, await getInPersonSeat(deps, identity, code(event))),
+      'PUT /delegations/{code}/in-person-seat': async (event, identity) => {
+        const { participantId } = jsonBody(event, seatBody);
+        return json(200, await assignInPersonSeat(deps, identity, code(event), participantId));
+      },
+      'DELETE /delegations/{code}/in-person-seat': async (event, identity) =>
+        json(200, await releaseInPersonSeat(deps, identity, code(event))),
     },
-    'POST /delegations': async (event, identity) =>
-      json(201, await addOrganization(deps, identity, jsonBody(event, newOrganizationSchema))),
-    'GET /delegations/{code}/in-person-seat': async (event, identity) =>
-      json(200, await getInPersonSeat(deps, identity, code(event))),
-    'PUT /delegations/{code}/in-person-seat': async (event, identity) => {
-      const { participantId } = jsonBody(event, seatBody);
-      return json(200, await assignInPersonSeat(deps, identity, code(event), participantId));
-    },
-    'DELETE /delegations/{code}/in-person-seat': async (event, identity) =>
-      json(200, await releaseInPersonSeat(deps, identity, code(event))),
-  },
-  claims,
-);
+    claims,
+  );
+}
+
+export const handler = createHandler();

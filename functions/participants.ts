@@ -22,7 +22,7 @@ import {
   revokeParticipant,
   updateParticipant,
 } from '#use-cases/manage-participants.ts';
-import { claims, deps } from './lib/runtime.ts';
+import { auditDeps, claims, createRuntime, lifecycleDeps, type RuntimeOverrides } from './lib/runtime.ts';
 
 const IMPORT_MAX_BYTES = 5 * 1024 * 1024;
 const listQuery = z.strictObject({
@@ -76,29 +76,35 @@ function importRows(event: HttpEvent): { rows: unknown[]; encoding?: TextEncodin
 }
 
 /** Participants (organizers): bulk import, list, read, update, revoke. */
-export const handler = httpApi(
-  {
-    'POST /participants/import': async (event, identity) => {
-      const { rows, encoding } = importRows(event);
-      const summary = await importParticipants(deps, identity, rows);
-      return json(200, encoding ? { ...summary, encoding } : summary);
-    },
-    'GET /participants': async (event, identity) =>
-      json(200, await listParticipants(deps, identity, validate(listQuery, queryParams(event), 'query'))),
-    'GET /participants/{participantId}': async (event, identity) =>
-      json(200, await getParticipant(deps, identity, participantId(event))),
-    'PATCH /participants/{participantId}': async (event, identity) =>
-      json(
-        200,
-        await updateParticipant(
-          deps,
-          identity,
-          participantId(event),
-          jsonBody(event, participantUpdateSchema),
+export function createHandler(overrides: RuntimeOverrides = {}) {
+  const r = createRuntime(overrides);
+  const deps = { ...lifecycleDeps(r, { provisioning: false }), ...auditDeps(r), seats: r.seats() };
+  return httpApi(
+    {
+      'POST /participants/import': async (event, identity) => {
+        const { rows, encoding } = importRows(event);
+        const summary = await importParticipants(deps, identity, rows);
+        return json(200, encoding ? { ...summary, encoding } : summary);
+      },
+      'GET /participants': async (event, identity) =>
+        json(200, await listParticipants(deps, identity, validate(listQuery, queryParams(event), 'query'))),
+      'GET /participants/{participantId}': async (event, identity) =>
+        json(200, await getParticipant(deps, identity, participantId(event))),
+      'PATCH /participants/{participantId}': async (event, identity) =>
+        json(
+          200,
+          await updateParticipant(
+            deps,
+            identity,
+            participantId(event),
+            jsonBody(event, participantUpdateSchema),
+          ),
         ),
-      ),
-    'POST /participants/{participantId}/revoke': async (event, identity) =>
-      json(200, await revokeParticipant(deps, identity, participantId(event))),
-  },
-  claims,
-);
+      'POST /participants/{participantId}/revoke': async (event, identity) =>
+        json(200, await revokeParticipant(deps, identity, participantId(event))),
+    },
+    claims,
+  );
+}
+
+export const handler = createHandler();

@@ -4,7 +4,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { chimeEventEnvelopeSchema } from '#domain/meeting-events.ts';
 import { logger } from '#observability/logger.ts';
 import { recordMeetingEvent } from '#use-cases/record-meeting-events.ts';
-import { deps } from './lib/runtime.ts';
+import { createRuntime, type RuntimeOverrides } from './lib/runtime.ts';
 
 /**
  * The attendance recorder: SQS (fed by the EventBridge rule for aws.chime) → the ledger. Each message
@@ -12,7 +12,22 @@ import { deps } from './lib/runtime.ts';
  * DLQ, and its failure is logged (message id and reason, never the body), while the rest of its batch
  * is recorded.
  */
-export async function recordBatch(event: SQSEvent): Promise<SQSBatchResponse> {
+export function createRecordBatch(overrides: RuntimeOverrides = {}) {
+  const r = createRuntime(overrides);
+  const deps = {
+    ledger: r.ledger(),
+    directory: r.directory(),
+    participants: r.participants(),
+    unmatched: r.unmatched(),
+    clock: r.clock,
+  };
+  return (event: SQSEvent) => recordBatch(deps, event);
+}
+
+async function recordBatch(
+  deps: Parameters<typeof recordMeetingEvent>[0],
+  event: SQSEvent,
+): Promise<SQSBatchResponse> {
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   const outcomes: Record<string, number> = {};
   for (const record of event.Records) {
@@ -49,4 +64,4 @@ class MalformedEventError extends Error {
 
 export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(recordBatch);
+  .handler(createRecordBatch());

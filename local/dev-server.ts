@@ -161,6 +161,10 @@ export function startDevServer(options: {
       else res.end();
     }
   });
+  // Longer than any client's idle keep-alive, as load balancers do: a server that closes an idle socket
+  // just as a client reuses it makes that client's request fail with ECONNRESET.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve(server));

@@ -10,6 +10,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadProgrammeFile } from '#config/programme-file.ts';
 import { toHttpError } from '#http/error-mapper.ts';
 import { functionNames } from '#http/routes.ts';
+import type { ProvisioningTrigger } from '#ports/meetings.ts';
+import type { everything } from '../functions/lib/runtime.ts';
+
+type Everything = ReturnType<typeof everything>;
+
 import { type ChimeEmulator, type ChimeEventEnvelope, startChimeEmulator } from './chime-emulator/server.ts';
 import { type AdjustableClock, createAdjustableClock, DEFAULT_LOCAL_CLOCK } from './clock.ts';
 import { type LambdaHandler, type LocalRoute, sendJson, startDevServer } from './dev-server.ts';
@@ -42,6 +47,8 @@ export interface LocalStackOptions {
   chimeRatePerSecond?: number;
   /** Close due rooms every second as the local clock runs (npm start); tests move the clock themselves. */
   closeRoomsEverySecond?: boolean;
+  /** Warm instances per function, each with its own clients and caches, taking requests in turn (1). */
+  instances?: number;
 }
 
 export interface LocalStack {
@@ -61,6 +68,8 @@ export interface LocalStack {
   runDue(): Promise<unknown>;
   /** Per function (its entry name), the IAM actions of the AWS calls it made so far. */
   sdkCalls(): Map<string, string[]>;
+  /** The stack's own view of the table and Chime (for tests that look into them): not a function's. */
+  deps: Everything;
   token(email: string, groups?: string[]): Promise<string>;
   stop(): Promise<void>;
 }
@@ -127,11 +136,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       MAX_REPLICAS: String(options.maxReplicas ?? 4),
       CHIME_RATE_PER_SECOND: String(options.chimeRatePerSecond ?? 9),
     });
-    const { localOverrides } = await import('../functions/lib/local-overrides.ts');
-    localOverrides.clock = clock;
+    const runtime = await import('../functions/lib/runtime.ts');
     // Which function made each AWS call (an async context per invocation), as the IAM actions it needs.
     const sdkCalls = new Map<string, Set<string>>();
-    localOverrides.onSdkCall = (service, actions) => {
+    const onSdkCall = (service: string, actions: string[]) => {
       const fn = invocation.getStore() ?? 'local';
       const seen = sdkCalls.get(fn) ?? new Set<string>();
       for (const a of actions) seen.add(`${service}:${a}`);
@@ -141,38 +149,52 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       <A extends unknown[], R>(fn: string, run: (...args: A) => R) =>
       (...args: A): R =>
         invocation.run(fn, () => run(...args));
-    // Lambda's asynchronous invocation of the provisioning function, in this process.
+    // Lambda's asynchronous invocation of the provisioning function, in this process (one instance).
     const provisioningRuns = new Set<Promise<unknown>>();
-    if (options.provisioning !== false) {
-      localOverrides.provisioning = {
-        async request(roomId) {
-          const run = import('../functions/provision-room.ts')
-            .then(({ provision }) => as('provision-room', provision)({ roomId }))
-            .catch((error: Error) =>
-              console.error(`floorpass: provisioning ${roomId} failed: ${error.message}`),
-            )
-            .finally(() => provisioningRuns.delete(run));
-          provisioningRuns.add(run);
-        },
-      };
-    }
+    const { createProvision } = await import('../functions/provision-room.ts');
+    const provision = as('provision-room', createProvision({ clock, onSdkCall }));
+    const provisioning: ProvisioningTrigger | undefined =
+      options.provisioning === false
+        ? undefined
+        : {
+            async request(roomId) {
+              const run = provision({ roomId })
+                .catch((error: Error) =>
+                  console.error(`floorpass: provisioning ${roomId} failed: ${error.message}`),
+                )
+                .finally(() => provisioningRuns.delete(run));
+              provisioningRuns.add(run);
+            },
+          };
+    // What each function is given instead of what AWS provides.
+    const overrides = { clock, onSdkCall, ...(provisioning ? { provisioning } : {}) };
 
     const client = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'us-east-1' });
     await createEventTable(client, tableName);
     client.destroy();
 
-    const runtime = await import('../functions/lib/runtime.ts');
+    // The local stack's own view of the table (seeding, and tests that look into it): not a function's.
+    const deps = runtime.everything(runtime.createRuntime({ clock }));
     await invocation.run('local-seed', () =>
-      seedSample(runtime.deps, programme, { personas: options.seedPersonas ?? true }),
+      seedSample(deps, programme, { personas: options.seedPersonas ?? true }),
     );
 
+    // Each function as Lambda runs it: `instances` warm instances, each with its own clients and caches,
+    // taking requests in turn.
+    const instances = Math.max(1, options.instances ?? 1);
     const handlers: Record<string, LambdaHandler> = {};
     for (const fn of functionNames) {
-      const { handler } = (await import(`../functions/${fn}.ts`)) as { handler: LambdaHandler };
-      handlers[fn] = as(fn, handler);
+      const { createHandler } = (await import(`../functions/${fn}.ts`)) as {
+        createHandler: (o: typeof overrides) => LambdaHandler;
+      };
+      const pool = Array.from({ length: instances }, () => as(fn, createHandler(overrides)));
+      let next = 0;
+      handlers[fn] = (event, context) => (pool[next++ % pool.length] as LambdaHandler)(event, context);
     }
-    const { recordBatch } = await import('../functions/record-meeting-events.ts');
-    const eventPipeline = createLocalEventPipeline({ handler: as('record-meeting-events', recordBatch) });
+    const { createRecordBatch } = await import('../functions/record-meeting-events.ts');
+    const eventPipeline = createLocalEventPipeline({
+      handler: as('record-meeting-events', createRecordBatch(overrides)),
+    });
     pipeline = eventPipeline;
     stops.push(async () => eventPipeline.stop());
 
@@ -180,7 +202,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // (their meetings end). At once when the clock is moved (POST /_local/clock) and, with
     // `closeRoomsEverySecond` (npm start), every second as the clock runs. Moving the local clock back
     // reopens the rooms that are open at the new instant (a local convenience: real clocks do not).
-    const { closeRooms } = await import('../functions/close-rooms.ts');
+    const { createCloseRooms } = await import('../functions/close-rooms.ts');
+    const closeRooms = as('close-rooms', createCloseRooms(overrides));
     const { reopenRoomsOpenAt } = await import('#use-cases/close-room.ts');
     let closing: Promise<unknown> = Promise.resolve();
     let lastRun = clock.now().getTime();
@@ -188,9 +211,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       closing = closing.then(async () => {
         try {
           const now = clock.now().getTime();
-          if (now < lastRun) await reopenRoomsOpenAt(runtime.deps);
+          if (now < lastRun) await reopenRoomsOpenAt(deps);
           lastRun = now;
-          await as('close-rooms', closeRooms)();
+          await closeRooms();
         } catch (error) {
           console.error(`floorpass: closing rooms failed: ${(error as Error).message}`);
         }
@@ -211,7 +234,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       port,
       issuer,
       handlers,
-      localRoutes: localRoutes({ issuer, clock, emulator, events, pipeline: eventPipeline, closeDue }),
+      localRoutes: localRoutes({
+        issuer,
+        clock,
+        emulator,
+        events,
+        pipeline: eventPipeline,
+        closeDue,
+        provision: (roomId) => provision({ roomId }),
+      }),
     });
     stops.push(
       () =>
@@ -235,6 +266,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
       token: (email, groups) => issuer.issue(email, groups ? { groups } : {}),
       runDue: closeDue,
+      deps,
       sdkCalls: () => new Map([...sdkCalls].map(([fn, actions]) => [fn, [...actions].sort()])),
       stop,
     };
@@ -253,6 +285,8 @@ function localRoutes(ctx: {
   pipeline: LocalEventPipeline;
   /** Runs what has come due on the local clock (the rooms' close). */
   closeDue: () => Promise<unknown>;
+  /** Runs the provisioning function for a room (as its doors-open schedule does in AWS). */
+  provision: (roomId: string) => Promise<unknown>;
 }): LocalRoute {
   return async (req, res, body, url) => {
     const method = req.method ?? 'GET';
@@ -323,9 +357,8 @@ function localRoutes(ctx: {
     } else if (method === 'POST' && /^\/_local\/rooms\/[a-z0-9-]+\/provision$/.test(path)) {
       // Opens a room ahead of time, as its doors-open schedule does in AWS.
       const roomId = path.split('/')[3] as string;
-      const { provision } = await import('../functions/provision-room.ts');
       try {
-        sendJson(res, 200, await invocation.run('provision-room', () => provision({ roomId })));
+        sendJson(res, 200, await ctx.provision(roomId));
       } catch (error) {
         const mapped = toHttpError(error);
         sendJson(res, mapped.statusCode, mapped.body);

@@ -17,49 +17,159 @@ import { loadConfig } from '#config/env.ts';
 import type { ClaimsConfig } from '#http/request.ts';
 import { logger } from '#observability/logger.ts';
 import { countChimeThrottle, setMetricsEvent } from '#observability/metrics.ts';
+import type { Clock } from '#ports/clock.ts';
 import { systemClock } from '#ports/clock.ts';
 import type { IdGenerator } from '#ports/ids.ts';
-import { localOverrides } from './local-overrides.ts';
+import type { ProvisioningTrigger } from '#ports/meetings.ts';
 
 /**
- * The composition root shared by every function: configuration parsed once, AWS clients built once per
- * container, adapters wired to ports. Functions take what they need from it.
+ * What every function shares: its configuration, parsed once at cold start (a missing variable stops it
+ * before it serves anything), the claims rules and the id generator. Each function then composes, with
+ * `createRuntime`, only the adapters its use cases take (see functions/*.ts).
  */
 export const config = loadConfig();
 
 setMetricsEvent(config.EVENT_ID);
 
-const table: TableContext = {
-  tableName: config.TABLE_NAME,
-  doc: createDocumentClient({
-    region: config.AWS_REGION,
-    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
-  }),
+export const claims: ClaimsConfig = {
+  emailClaim: config.EMAIL_CLAIM,
+  groupsClaim: config.GROUPS_CLAIM,
+  organizerGroup: config.ORGANIZER_GROUP,
 };
 
-const chimeClient = createChimeClient({
-  region: config.CHIME_CONTROL_REGION,
-  ...(config.CHIME_ENDPOINT ? { endpoint: config.CHIME_ENDPOINT } : {}),
-});
+/** `length` random base-36 characters, each uniform (randomInt avoids the modulo bias of bytes % 36). */
+const base36 = (length: number) => Array.from({ length }, () => randomInt(36).toString(36)).join('');
 
-// Locally only: every call, as the IAM actions it needs, for the check that grants cover what runs.
-if (localOverrides.onSdkCall) {
-  const report = localOverrides.onSdkCall;
-  table.doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      report('dynamodb', dynamoActions(context.commandName ?? '', args.input as Record<string, unknown>));
-      return next(args);
-    },
-    { step: 'initialize', name: 'floorpassLocalSdkCalls' },
-  );
-  chimeClient.middlewareStack.add(
-    (next, context) => async (args) => {
-      report('chime', [(context.commandName ?? '').replace(/Command$/, '')]);
-      return next(args);
-    },
-    { step: 'initialize', name: 'floorpassLocalSdkCalls' },
-  );
+export const ids: IdGenerator = {
+  participantId: () => `p_${base36(20)}`,
+  placementNonce: () => base36(8),
+  auditId: (now) => `${now.getTime().toString(36).padStart(9, '0')}${base36(10)}`,
+};
+
+/**
+ * What the local stack passes in for what AWS provides (never set in AWS): the adjustable local clock,
+ * the in-process stand-in for the asynchronous invocation of the provisioning function, and a hook told
+ * of every AWS call as the IAM actions it needs (the check that the grants cover what runs).
+ */
+export interface RuntimeOverrides {
+  clock?: Clock;
+  provisioning?: ProvisioningTrigger;
+  onSdkCall?: (service: 'dynamodb' | 'chime', actions: string[]) => void;
 }
+
+const once = <T>(make: () => T): (() => T) => {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
+};
+
+/**
+ * One function instance's adapters, each built the first time the function asks for it (and then kept:
+ * a warm instance reuses its clients and caches), so a function holds only what it uses.
+ */
+export function createRuntime(overrides: RuntimeOverrides = {}) {
+  const table = once((): TableContext => {
+    const doc = createDocumentClient({
+      region: config.AWS_REGION,
+      ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
+    });
+    const report = overrides.onSdkCall;
+    if (report) {
+      doc.middlewareStack.add(
+        (next, context) => async (args) => {
+          report('dynamodb', dynamoActions(context.commandName ?? '', args.input as Record<string, unknown>));
+          return next(args);
+        },
+        { step: 'initialize', name: 'floorpassLocalSdkCalls' },
+      );
+    }
+    return { tableName: config.TABLE_NAME, doc };
+  });
+  const meetings = once(() => {
+    const client = createChimeClient({
+      region: config.CHIME_CONTROL_REGION,
+      ...(config.CHIME_ENDPOINT ? { endpoint: config.CHIME_ENDPOINT } : {}),
+    });
+    const report = overrides.onSdkCall;
+    if (report) {
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          report('chime', [(context.commandName ?? '').replace(/Command$/, '')]);
+          return next(args);
+        },
+        { step: 'initialize', name: 'floorpassLocalSdkCalls' },
+      );
+    }
+    return createChimeMeetingProvider({
+      client,
+      mediaRegion: config.CHIME_MEDIA_REGION,
+      retryBudgetMs: config.CHIME_RETRY_BUDGET_MS,
+      // The line says which call in which request; the metric is what the ChimeThrottling alarm counts.
+      onThrottle: (operation) => {
+        logger.warn('chime throttled', { operation });
+        countChimeThrottle(operation);
+      },
+      ...(config.CHIME_RATE_PER_SECOND > 0
+        ? { limiter: createDynamoRateLimiter(table(), { ratePerSecond: config.CHIME_RATE_PER_SECOND }) }
+        : {}),
+    });
+  });
+  const provisioning = once(
+    (): ProvisioningTrigger | undefined =>
+      overrides.provisioning ??
+      (config.PROVISION_FUNCTION_NAME
+        ? createLambdaProvisioningTrigger(
+            new LambdaClient({ region: config.AWS_REGION }),
+            config.PROVISION_FUNCTION_NAME,
+            (error) => logger.error('provisioning request failed', { error: error as Error }),
+          )
+        : undefined),
+  );
+  const runtime = {
+    eventId: config.EVENT_ID,
+    maxReplicas: config.MAX_REPLICAS,
+    clock: overrides.clock ?? systemClock,
+    ids,
+    meetings,
+    provisioning,
+    programme: once(() => createProgrammeRepository(table())),
+    delegations: once(() => createDelegationRepository(table())),
+    participants: once(() => createParticipantRepository(table())),
+    seats: once(() => createSeatRepository(table())),
+    registry: once(() => createMeetingRegistry(table())),
+    attendees: once(() => createAttendeeRepository(table())),
+    joinContext: once(() => createJoinContextReader(table())),
+    audit: once(() => createAuditLog(table())),
+    ledger: once(() => createLedgerRepository(table())),
+    unmatched: once(() => createUnmatchedEventLog(table())),
+    directory: once(() => createMeetingDirectory(table())),
+  };
+  return runtime;
+}
+export type Runtime = ReturnType<typeof createRuntime>;
+
+/** What the attendee lifecycle takes (the join, provisioning, every change of a participant). */
+export const lifecycleDeps = (r: Runtime, options: { provisioning?: boolean } = {}) => {
+  const provisioning = options.provisioning === false ? undefined : r.provisioning();
+  return {
+    eventId: r.eventId,
+    maxReplicas: r.maxReplicas,
+    clock: r.clock,
+    ids: r.ids,
+    registry: r.registry(),
+    meetings: r.meetings(),
+    attendees: r.attendees(),
+    participants: r.participants(),
+    delegations: r.delegations(),
+    programme: r.programme(),
+    ...(provisioning ? { provisioning } : {}),
+  };
+};
+
+/** What an audited use case takes. */
+export const auditDeps = (r: Runtime) => ({ audit: r.audit(), clock: r.clock, ids: r.ids });
 
 /** The IAM actions of a DynamoDB call: a transaction is checked item by item. */
 function dynamoActions(commandName: string, input: Record<string, unknown>): string[] {
@@ -86,59 +196,18 @@ function dynamoActions(commandName: string, input: Record<string, unknown>): str
   return [documentNames[name] ?? name];
 }
 
-export const claims: ClaimsConfig = {
-  emailClaim: config.EMAIL_CLAIM,
-  groupsClaim: config.GROUPS_CLAIM,
-  organizerGroup: config.ORGANIZER_GROUP,
-};
-
-/** `length` random base-36 characters, each uniform (randomInt avoids the modulo bias of bytes % 36). */
-const base36 = (length: number) => Array.from({ length }, () => randomInt(36).toString(36)).join('');
-
-export const ids: IdGenerator = {
-  participantId: () => `p_${base36(20)}`,
-  placementNonce: () => base36(8),
-  auditId: (now) => `${now.getTime().toString(36).padStart(9, '0')}${base36(10)}`,
-};
-
-const provisioning =
-  localOverrides.provisioning ??
-  (config.PROVISION_FUNCTION_NAME
-    ? createLambdaProvisioningTrigger(
-        new LambdaClient({ region: config.AWS_REGION }),
-        config.PROVISION_FUNCTION_NAME,
-        (error) => logger.error('provisioning request failed', { error: error as Error }),
-      )
-    : undefined);
-
-export const deps = {
-  eventId: config.EVENT_ID,
-  maxReplicas: config.MAX_REPLICAS,
-  ...(provisioning ? { provisioning } : {}),
-  joinContext: createJoinContextReader(table),
-  clock: localOverrides.clock ?? systemClock,
-  ids,
-  programme: createProgrammeRepository(table),
-  delegations: createDelegationRepository(table),
-  participants: createParticipantRepository(table),
-  seats: createSeatRepository(table),
-  registry: createMeetingRegistry(table),
-  attendees: createAttendeeRepository(table),
-  audit: createAuditLog(table),
-  ledger: createLedgerRepository(table),
-  unmatched: createUnmatchedEventLog(table),
-  directory: createMeetingDirectory(table),
-  meetings: createChimeMeetingProvider({
-    client: chimeClient,
-    mediaRegion: config.CHIME_MEDIA_REGION,
-    retryBudgetMs: config.CHIME_RETRY_BUDGET_MS,
-    // The line says which call in which request; the metric is what the ChimeThrottling alarm counts.
-    onThrottle: (operation) => {
-      logger.warn('chime throttled', { operation });
-      countChimeThrottle(operation);
-    },
-    ...(config.CHIME_RATE_PER_SECOND > 0
-      ? { limiter: createDynamoRateLimiter(table, { ratePerSecond: config.CHIME_RATE_PER_SECOND }) }
-      : {}),
-  }),
-};
+/**
+ * Everything, for the local stack's own use (seeding, and tests that look into the table): never used by
+ * a deployed function.
+ */
+export function everything(r: Runtime) {
+  return {
+    ...lifecycleDeps(r),
+    ...auditDeps(r),
+    seats: r.seats(),
+    joinContext: r.joinContext(),
+    ledger: r.ledger(),
+    unmatched: r.unmatched(),
+    directory: r.directory(),
+  };
+}

@@ -276,7 +276,7 @@ describe('Route: POST /sessions/{sessionId}/join', () => {
 
   it('writes every decision, allow and deny, to the audit log without the join token', async () => {
     // Prepare
-    const { deps } = await import('../../functions/lib/runtime.ts');
+    const { deps } = stack;
     const joined = await api.call('POST', '/sessions/session-1/join', { as: FRA });
     await api.call('POST', '/sessions/session-1/join', { as: VAT });
 

@@ -55,7 +55,7 @@ async function importPeople(
 
 /** Every attendee record of the room's live meetings, by participant id (ExternalUserId). */
 async function liveAttendees(roomId: string): Promise<Map<string, string[]>> {
-  const { deps } = await import('../../functions/lib/runtime.ts');
+  const { deps } = stack;
   const slot = await deps.registry.slot(roomId);
   const out = new Map<string, string[]>();
   if (slot.state !== 'ready') return out;

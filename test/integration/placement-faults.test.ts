@@ -70,7 +70,7 @@ async function joinAll(roomId: string, emails: string[], perSecond: number) {
 
 /** Per meeting of the room: our count, the attendees we store there, and Chime's records. */
 async function ledgerOf(roomId: string) {
-  const { deps } = await import('../../functions/lib/runtime.ts');
+  const { deps } = stack;
   const slot = await deps.registry.slot(roomId);
   if (slot.state !== 'ready') throw new Error(`${roomId} has no meeting`);
   const rm = slot.roomMeeting;

@@ -52,7 +52,7 @@ async function attendeesOf(meetingId: string): Promise<string[]> {
 }
 
 async function roomMeetings(roomId: string) {
-  const { deps } = await import('../../functions/lib/runtime.ts');
+  const { deps } = stack;
   const slot = await deps.registry.slot(roomId);
   if (slot.state !== 'ready') throw new Error(`room ${roomId} has no meeting`);
   return slot.roomMeeting;
@@ -86,7 +86,7 @@ describe('Provisioning: attendees made ahead, in batches', () => {
     expect(all).toHaveLength(ELIGIBLE);
     expect(new Set(all).size).toBe(ELIGIBLE);
     // Those who may speak (Heads of Delegation, the speaker, the moderator) are in the primary.
-    const { deps } = await import('../../functions/lib/runtime.ts');
+    const { deps } = stack;
     const everyone = await deps.participants.listAll();
     const speakers = everyone
       .filter((p) => ['HeadOfDelegation', 'Speaker', 'Moderator'].includes(p.role))
@@ -101,7 +101,7 @@ describe('Provisioning: attendees made ahead, in batches', () => {
     // Prepare: someone the provisioning placed in a replica
     const rm0 = await roomMeetings('session-3');
     const inReplica = (await attendeesOf(rm0.replicas[0]?.meetingId as string))[0] as string;
-    const { deps } = await import('../../functions/lib/runtime.ts');
+    const { deps } = stack;
     const email = (await deps.participants.get(inReplica))?.email as string;
     await api.tokenFor(email);
     const before = { ...stack.emulator.stats().calls };
@@ -185,7 +185,7 @@ describe('Provisioning: attendees made ahead, in batches', () => {
     ).flat();
     expect(new Set(all).size).toBe(ELIGIBLE);
     expect(all).toHaveLength(ELIGIBLE);
-    const { deps } = await import('../../functions/lib/runtime.ts');
+    const { deps } = stack;
     for (const j of joins) {
       const stored = await deps.attendees.get(participantIdOf(j.body.attendee.ExternalUserId), 'session-4b');
       expect(stored?.attendee.AttendeeId).toBe(j.body.attendee.AttendeeId);
