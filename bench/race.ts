@@ -74,7 +74,9 @@ export async function raceBench(options: { repetitions: number }) {
       }));
       for (const p of people) p.token = await stack.token(p.email);
       const started = performance.now();
+      const chimeBefore = stack.emulator.stats();
       let joinsAnswered200 = 0;
+      const joinStatuses: Record<string, number> = {};
       for (let i = 0; i < people.length; i += 10) {
         const round = people.slice(i, i + 10);
         // A State's seat is taken by the previous round's person: free it for this round's.
@@ -91,19 +93,29 @@ export async function raceBench(options: { repetitions: number }) {
               await call(stack, org, 'PUT', `/delegations/${p.code}/in-person-seat`, { participantId: p.id });
             if (kind === 'delegation')
               await call(stack, org, 'PATCH', `/participants/${p.id}`, { delegation: 'VAT' });
-            if ((await join).status === 200) joinsAnswered200++;
+            const answered = await join;
+            if (answered.status === 200) joinsAnswered200++;
+            const code = answered.body?.error?.code ?? String(answered.status);
+            joinStatuses[code] = (joinStatuses[code] ?? 0) + 1;
           }),
         );
       }
       // Nobody joins again after the change, so whoever still has a live attendee kept one they had lost
       // the right to (a released seat gives the right back, but makes no attendee).
       const live = await liveIn(stack, chime, 'session-1');
+      const chimeAfter = stack.emulator.stats();
+      const made = (stats: typeof chimeAfter) =>
+        (stats.calls.CreateAttendee ?? 0) - (stats.throttled.CreateAttendee ?? 0);
       results.push({
         bench: 'race',
         kind,
         repetitions: n,
+        // Joins that got past their decision and made an attendee on Chime before the change landed:
+        // each had to be released (the store saw the epoch move) or deleted by the change.
+        attendeesMadeOnChime: made(chimeAfter) - made(chimeBefore),
         leftLiveAttendees: people.filter((p) => live.has(p.id)).length,
         joinsAnswered200,
+        joinStatuses,
         seconds: Math.round((performance.now() - started) / 100) / 10,
       });
       console.log(JSON.stringify(results.at(-1)));

@@ -40,7 +40,8 @@ const proxy = await startCountingProxy(dynamo.endpoint);
 const stack = await startLocalStack({
   dynamoEndpoint: proxy.endpoint,
   tableName: `stampede-${mode}`,
-  clock: '2021-06-28T10:40:00-04:00',
+  // Doors open (30 min before Session I): provisioning runs then, as the schedule does in AWS.
+  clock: '2021-06-28T10:30:00-04:00',
   provisioning: mode === 'provisioned',
   chimeRatePerSecond: mode === 'provisioned' ? 9 : 0,
   maxReplicas,

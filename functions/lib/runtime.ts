@@ -75,16 +75,7 @@ export function createRuntime(overrides: RuntimeOverrides = {}) {
       region: config.AWS_REGION,
       ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
     });
-    const report = overrides.onSdkCall;
-    if (report) {
-      doc.middlewareStack.add(
-        (next, context) => async (args) => {
-          report('dynamodb', dynamoActions(context.commandName ?? '', args.input as Record<string, unknown>));
-          return next(args);
-        },
-        { step: 'initialize', name: 'floorpassLocalSdkCalls' },
-      );
-    }
+    reportCalls(doc, overrides, 'dynamodb', dynamoActions);
     return { tableName: config.TABLE_NAME, doc };
   });
   const meetings = once(() => {
@@ -92,16 +83,7 @@ export function createRuntime(overrides: RuntimeOverrides = {}) {
       region: config.CHIME_CONTROL_REGION,
       ...(config.CHIME_ENDPOINT ? { endpoint: config.CHIME_ENDPOINT } : {}),
     });
-    const report = overrides.onSdkCall;
-    if (report) {
-      client.middlewareStack.add(
-        (next, context) => async (args) => {
-          report('chime', [(context.commandName ?? '').replace(/Command$/, '')]);
-          return next(args);
-        },
-        { step: 'initialize', name: 'floorpassLocalSdkCalls' },
-      );
-    }
+    reportCalls(client, overrides, 'chime', (commandName) => [commandName.replace(/Command$/, '')]);
     return createChimeMeetingProvider({
       client,
       mediaRegion: config.CHIME_MEDIA_REGION,
@@ -170,6 +152,33 @@ export const lifecycleDeps = (r: Runtime, options: { provisioning?: boolean } = 
 
 /** What an audited use case takes. */
 export const auditDeps = (r: Runtime) => ({ audit: r.audit(), clock: r.clock, ids: r.ids });
+
+/** Locally only: tells `onSdkCall` of every call the client sends, as the IAM actions it needs. */
+function reportCalls(
+  client: { middlewareStack: { add: (...args: never[]) => void } },
+  overrides: RuntimeOverrides,
+  service: 'dynamodb' | 'chime',
+  actionsOf: (commandName: string, input: Record<string, unknown>) => string[],
+) {
+  const report = overrides.onSdkCall;
+  if (!report) return;
+  const stack = client.middlewareStack as unknown as {
+    add(
+      middleware: (
+        next: (args: { input: unknown }) => Promise<unknown>,
+        context: { commandName?: string },
+      ) => (args: { input: unknown }) => Promise<unknown>,
+      options: { step: 'initialize'; name: string },
+    ): void;
+  };
+  stack.add(
+    (next, context) => async (args) => {
+      report(service, actionsOf(context.commandName ?? '', args.input as Record<string, unknown>));
+      return next(args);
+    },
+    { step: 'initialize', name: 'floorpassLocalSdkCalls' },
+  );
+}
 
 /** The IAM actions of a DynamoDB call: a transaction is checked item by item. */
 function dynamoActions(commandName: string, input: Record<string, unknown>): string[] {

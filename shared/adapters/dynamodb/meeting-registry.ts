@@ -10,6 +10,15 @@ import type {
 import { isConditionFailure, type TableContext } from './client.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
 
+/** A room's slot item: its key, type and version, with the state's own fields. */
+const slotItem = (roomId: string, fields: Record<string, unknown>) => ({
+  ...keys.roomMeeting(roomId),
+  type: 'room-meeting',
+  version: ITEM_VERSION,
+  roomId,
+  ...fields,
+});
+
 /**
  * One slot per room: `empty` (generation g), `creating` (claimed for g) or `ready` (meeting of g).
  * Generations only move forward, and every transition is conditional on the one before it.
@@ -33,15 +42,7 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
         await ctx.doc.send(
           new PutCommand({
             TableName: ctx.tableName,
-            Item: {
-              ...keys.roomMeeting(roomId),
-              type: 'room-meeting',
-              version: ITEM_VERSION,
-              roomId,
-              state: 'creating',
-              generation,
-              claimedAt: now.toISOString(),
-            },
+            Item: slotItem(roomId, { state: 'creating', generation, claimedAt: now.toISOString() }),
             // Free (no item, or retired to this generation) or a stale claim of this generation.
             ConditionExpression:
               'attribute_not_exists(pk) OR (generation = :g AND (#state = :empty OR (#state = :creating AND claimedAt < :stale)))',
@@ -80,10 +81,7 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
         new PutCommand({
           TableName: ctx.tableName,
           Item: {
-            ...keys.roomMeeting(rm.roomId),
-            type: 'room-meeting',
-            version: ITEM_VERSION,
-            roomId: rm.roomId,
+            ...slotItem(rm.roomId, {}),
             state: 'ready',
             generation: rm.generation,
             meetingId: rm.meetingId,
@@ -269,16 +267,12 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
           await ctx.doc.send(
             new PutCommand({
               TableName: ctx.tableName,
-              Item: {
-                ...keys.roomMeeting(roomId),
-                type: 'room-meeting',
-                version: ITEM_VERSION,
-                roomId,
+              Item: slotItem(roomId, {
                 state: 'closed',
                 generation: slot.state === 'ready' ? slot.roomMeeting.generation : slot.generation,
                 closedAt: at.toISOString(),
                 meetingIds,
-              },
+              }),
               // Exactly the state we read: a meeting published meanwhile is seen (and ended) next turn.
               ...(item
                 ? {
