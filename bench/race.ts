@@ -102,6 +102,9 @@ export async function raceBench(options: { repetitions: number }) {
       }
       // Nobody joins again after the change, so whoever still has a live attendee kept one they had lost
       // the right to (a released seat gives the right back, but makes no attendee).
+      // What the every-minute upkeep does in AWS: sweep the orphans of rooms that asked for it (an attendee
+      // made whose release failed because Chime or the table would not answer in time).
+      const upkeep = (await stack.runDue()) as { swept?: { deleted: number }[] } | undefined;
       const live = await liveIn(stack, chime, 'session-1');
       const chimeAfter = stack.emulator.stats();
       const made = (stats: typeof chimeAfter) =>
@@ -113,6 +116,7 @@ export async function raceBench(options: { repetitions: number }) {
         // Joins that got past their decision and made an attendee on Chime before the change landed:
         // each had to be released (the store saw the epoch move) or deleted by the change.
         attendeesMadeOnChime: made(chimeAfter) - made(chimeBefore),
+        orphansSwept: (upkeep?.swept ?? []).reduce((n, r) => n + r.deleted, 0),
         leftLiveAttendees: people.filter((p) => live.has(p.id)).length,
         joinsAnswered200,
         joinStatuses,

@@ -4,21 +4,30 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from '#observability/logger.ts';
 import { metrics } from '#observability/metrics.ts';
-import { closeDueRooms, type RoomClosed } from '#use-cases/close-room.ts';
-import { auditDeps, createRuntime, type RuntimeOverrides } from './lib/runtime.ts';
+import { roomUpkeep } from '#use-cases/close-room.ts';
+import { auditDeps, createRuntime, lifecycleDeps, type RuntimeOverrides } from './lib/runtime.ts';
 
-/** Every minute (EventBridge), and when the local clock moves: closes the rooms that are due. */
-export function createCloseRooms(overrides: RuntimeOverrides = {}) {
+/** Longer than any join's budget (12 s): an attendee still unheld after it will never be stored. */
+const SWEEP_GRACE_MS = 20_000;
+
+type Upkeep = Awaited<ReturnType<typeof roomUpkeep>>;
+
+/**
+ * Every minute (EventBridge), and when the local clock moves: closes the rooms that are due, and sweeps
+ * the orphans of rooms that asked for it.
+ */
+export function createCloseRooms(overrides: RuntimeOverrides & { sweepGraceMs?: number } = {}) {
   const r = createRuntime(overrides);
-  const deps = { ...auditDeps(r), programme: r.programme(), registry: r.registry(), meetings: r.meetings() };
-  return async (): Promise<RoomClosed[]> => {
-    const closed = await closeDueRooms(deps);
-    for (const room of closed) logger.info('room closed', { ...room });
-    return closed;
+  const deps = { ...lifecycleDeps(r, { provisioning: false }), ...auditDeps(r) };
+  return async (): Promise<Upkeep> => {
+    const upkeep = await roomUpkeep(deps, { sweepGraceMs: overrides.sweepGraceMs ?? SWEEP_GRACE_MS });
+    for (const room of upkeep.closed) logger.info('room closed', { ...room });
+    for (const room of upkeep.swept) logger.info('room swept', { ...room });
+    return upkeep;
   };
 }
 
-export const handler = middy<unknown, RoomClosed[], Error, Context>()
+export const handler = middy<unknown, Upkeep, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics))
   .handler(createCloseRooms());

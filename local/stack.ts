@@ -208,17 +208,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     let closing: Promise<unknown> = Promise.resolve();
     let lastRun = clock.now().getTime();
     const closeDue = () => {
-      closing = closing.then(async () => {
+      const run = closing.then(async () => {
         try {
           const now = clock.now().getTime();
           if (now < lastRun) await reopenRoomsOpenAt(deps);
           lastRun = now;
-          await closeRooms();
+          return await closeRooms();
         } catch (error) {
           console.error(`floorpass: closing rooms failed: ${(error as Error).message}`);
+          return undefined;
         }
       });
-      return closing;
+      closing = run;
+      return run;
     };
     if (options.closeRoomsEverySecond) {
       const closeTicker = setInterval(() => void closeDue(), 1_000);

@@ -307,13 +307,17 @@ export class EventStack extends Stack {
     // invokes at most once a minute; closing a room needs no finer precision (the floor's timers do).
     this.roomCloser = new ServiceFunction(this, 'CloseRooms', {
       entry: 'close-rooms',
-      description: 'Every minute: ends the Chime meetings of rooms whose join window has closed',
+      description: 'Every minute: ends the meetings of rooms whose window has closed, sweeps orphans',
       timeout: Duration.seconds(60),
       environment,
     })
-      // The programme and each room's slot (Get), the closed slot (conditional Put), the audit (Put).
-      .bindTable(table, { actions: ['GetItem', 'PutItem'] })
-      .bindChime(['DeleteMeeting'], { mediaRegion: config.chimeMediaRegion });
+      // The programme and each room's slot (Get), the closed slot (conditional Put), the audit (Put); for a
+      // sweep asked for, the room's attendees (Query byGroup) and the request cleared (Update).
+      .bindTable(table, { actions: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], indexes: ['byGroup'] })
+      // Closing: DeleteMeeting. Sweeping: ListAttendees, DeleteAttendee.
+      .bindChime(['DeleteMeeting', 'ListAttendees', 'DeleteAttendee'], {
+        mediaRegion: config.chimeMediaRegion,
+      });
     const closeRule = new Rule(this, 'CloseRoomsEveryMinute', {
       description: `floorpass ${event.id}: close the rooms whose join window has ended`,
       schedule: Schedule.rate(Duration.minutes(1)),

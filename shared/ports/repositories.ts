@@ -90,6 +90,8 @@ export interface RoomMeeting {
   createdAt: string;
   verifiedAt: string;
   provisioning?: ProvisioningState;
+  /** Set when an attendee made here could not be released: the room's orphans are to be swept. */
+  sweepRequestedAt?: string;
 }
 
 export interface ProvisioningState {
@@ -148,6 +150,10 @@ export interface MeetingRegistry {
   close(roomId: string, at: Date): Promise<string[]>;
   /** Opens a closed room again (its end was moved later): the next generation of meetings. */
   reopen(roomId: string): Promise<boolean>;
+  /** Asks for the room's orphans to be swept (an attendee made could not be released). */
+  requestSweep(roomId: string, at: Date): Promise<void>;
+  /** The sweep asked for at `requestedAt` is done (a later request stays). */
+  sweepDone(roomId: string, requestedAt: string): Promise<void>;
   /** Records the progress of provisioning for the generation; `start` fails if a run is already going. */
   setProvisioning(
     roomId: string,

@@ -216,8 +216,30 @@ export async function releaseUnstored(deps: AttendeeLifecycleDeps, made: StoredA
     await deps.meetings.deleteAttendee(made.meetingId, made.attendee.AttendeeId);
     return true;
   } catch {
+    // Chime or the table would not answer in time: the room's next upkeep sweeps it.
+    await deps.registry.requestSweep(made.roomId, deps.clock.now()).catch(() => undefined);
     return false;
   }
+}
+
+/**
+ * The rooms whose sweep was asked for (an attendee made could not be released): each is swept, and the
+ * request cleared. Run with the rooms' close, every minute.
+ */
+export async function sweepRequestedRooms(
+  deps: AttendeeLifecycleDeps,
+  roomIds: readonly string[],
+  options: { graceMs: number; sleep?: (ms: number) => Promise<void> },
+): Promise<{ roomId: string; deleted: number }[]> {
+  const swept: { roomId: string; deleted: number }[] = [];
+  for (const roomId of roomIds) {
+    const slot = await deps.registry.slot(roomId);
+    if (slot.state !== 'ready' || !slot.roomMeeting.sweepRequestedAt) continue;
+    const { deleted } = await sweepOrphans(deps, roomId, options);
+    await deps.registry.sweepDone(roomId, slot.roomMeeting.sweepRequestedAt);
+    swept.push({ roomId, deleted });
+  }
+  return swept;
 }
 
 /**

@@ -13,6 +13,7 @@ import type { Clock } from '#ports/clock.ts';
 import type { IdGenerator } from '#ports/ids.ts';
 import type { MeetingProvider } from '#ports/meetings.ts';
 import type { AuditLog, MeetingRegistry, ProgrammeRepository } from '#ports/repositories.ts';
+import { type AttendeeLifecycleDeps, sweepRequestedRooms } from './attendee-lifecycle.ts';
 import { requireOrganizer } from './authorize.ts';
 import { recordAudit } from './record-audit.ts';
 
@@ -60,6 +61,24 @@ export async function closeDueRooms(deps: CloseRoomDeps): Promise<RoomClosed[]> 
     closed.push(await endRoom(deps, session.id, 'system:room-close'));
   }
   return closed;
+}
+
+/**
+ * The rooms' upkeep, every minute: close the rooms that are due, and sweep the orphans of the rooms that
+ * asked for it (an attendee made that could not be released, while Chime or the table would not answer).
+ */
+export async function roomUpkeep(
+  deps: CloseRoomDeps & AttendeeLifecycleDeps,
+  options: { sweepGraceMs: number },
+) {
+  const closed = await closeDueRooms(deps);
+  const programme = await deps.programme.get();
+  const swept = await sweepRequestedRooms(
+    deps,
+    (programme?.sessions ?? []).map((s) => s.id),
+    { graceMs: options.sweepGraceMs },
+  );
+  return { closed, swept };
 }
 
 /**

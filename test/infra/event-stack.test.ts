@@ -445,8 +445,8 @@ describe('Stack: EventStack', () => {
       ]),
     );
     const closer = grantsOf(stack.roomCloser);
-    expect(closer.dynamodb).toEqual(prefixed('dynamodb', ['GetItem', 'PutItem']));
-    expect(closer.chime).toEqual(prefixed('chime', ['DeleteMeeting']));
+    expect(closer.dynamodb).toEqual(prefixed('dynamodb', ['GetItem', 'PutItem', 'Query', 'UpdateItem']));
+    expect(closer.chime).toEqual(prefixed('chime', ['DeleteMeeting', 'ListAttendees', 'DeleteAttendee']));
   });
 
   it('grants the provision function BatchCreateAttendee on this account’s meeting ARNs, never on "*"', () => {

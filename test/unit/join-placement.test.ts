@@ -194,3 +194,36 @@ describe('Use case: issueJoinCredentials on the fakes', () => {
     );
   });
 });
+
+describe('Use case: the rooms’ upkeep sweeps what a failed release left', () => {
+  it('deletes an attendee whose release Chime throttled, once it has stayed unheld past the grace', async () => {
+    const w = await world();
+    const p = w.register('Delegate');
+    await w.join(w.register('Delegate')); // the room's meeting exists
+    // The join makes its attendee, the revocation lands, the store is refused, and the release fails.
+    const join = w.join(p).catch(() => null);
+    await new Promise((r) => setImmediate(r));
+    const current = (await w.participants.get(p.id)) as Participant;
+    await w.participants.update({ ...current, revoked: true }, current.email);
+    w.meetings.throttle('DeleteAttendee', 1);
+    expect(await join).toBeNull();
+    const slot = await w.registry.slot('session-1');
+    if (slot.state !== 'ready') throw new Error('no meeting');
+    const mine = async () =>
+      (await w.deps.meetings.listAttendees(slot.roomMeeting.meetingId)).filter((a) =>
+        a.ExternalUserId.startsWith(p.id),
+      );
+    expect(await mine()).toHaveLength(1);
+    expect(slot.roomMeeting.sweepRequestedAt).toBeDefined();
+
+    // Act: the every-minute upkeep
+    const { roomUpkeep } = await import('#use-cases/close-room.ts');
+    const upkeep = await roomUpkeep(w.deps, { sweepGraceMs: 0 });
+
+    // Assess
+    expect(upkeep.swept).toEqual([{ roomId: 'session-1', deleted: 1 }]);
+    expect(await mine()).toEqual([]);
+    const after = await w.registry.slot('session-1');
+    expect(after.state === 'ready' && after.roomMeeting.sweepRequestedAt).toBeUndefined();
+  });
+});

@@ -289,6 +289,37 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
         }
       }
     },
+    async requestSweep(roomId, at) {
+      try {
+        await ctx.doc.send(
+          new UpdateCommand({
+            TableName: ctx.tableName,
+            Key: keys.roomMeeting(roomId),
+            UpdateExpression: 'SET sweepRequestedAt = :at',
+            ConditionExpression: '#state = :ready',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':at': at.toISOString(), ':ready': 'ready' },
+          }),
+        );
+      } catch (error) {
+        ignoreLostRace(error);
+      }
+    },
+    async sweepDone(roomId, requestedAt) {
+      try {
+        await ctx.doc.send(
+          new UpdateCommand({
+            TableName: ctx.tableName,
+            Key: keys.roomMeeting(roomId),
+            UpdateExpression: 'REMOVE sweepRequestedAt',
+            ConditionExpression: 'sweepRequestedAt = :at',
+            ExpressionAttributeValues: { ':at': requestedAt },
+          }),
+        );
+      } catch (error) {
+        ignoreLostRace(error);
+      }
+    },
     async reopen(roomId) {
       try {
         await ctx.doc.send(
@@ -370,6 +401,7 @@ export function slotFromItem(roomId: string, Item: Record<string, unknown> | und
         createdAt: Item.createdAt as string,
         verifiedAt: Item.verifiedAt as string,
         ...(Item.provisioning ? { provisioning: Item.provisioning as ProvisioningState } : {}),
+        ...(Item.sweepRequestedAt ? { sweepRequestedAt: Item.sweepRequestedAt as string } : {}),
       },
     };
   }

@@ -307,6 +307,16 @@ export function createMemoryMeetingRegistry(): MeetingRegistry {
       slots.set(roomId, { state: 'closed', generation, closedAt: at.toISOString(), meetingIds });
       return meetingIds;
     },
+    async requestSweep(roomId, at) {
+      await tick();
+      const rm = ready(roomId);
+      if (rm) rm.sweepRequestedAt = at.toISOString();
+    },
+    async sweepDone(roomId, requestedAt) {
+      await tick();
+      const rm = ready(roomId);
+      if (rm?.sweepRequestedAt === requestedAt) delete rm.sweepRequestedAt;
+    },
     async reopen(roomId) {
       await tick();
       const s = slotOf(roomId);
