@@ -64,10 +64,12 @@ describe('Function: allocate', () => {
           expect(plan.replicas.flat().some((id) => id.startsWith('s'))).toBe(false);
           if (plan.unplaced.some((id) => id.startsWith('a'))) {
             expect(primaryLoad + plan.primary.length).toBeGreaterThanOrEqual(AUDIENCE_IN_PRIMARY);
-            plan.replicas.forEach((r, i) => {
-              expect(r.length + (load.replicas[i] ?? 0)).toBeGreaterThanOrEqual(CHIME_ATTENDEES_PER_MEETING);
-            });
-            expect(plan.replicas.length).toBe(maxReplicas);
+            // Nobody is left out while any meeting the account allows has room.
+            for (let i = 0; i < maxReplicas; i++) {
+              expect((plan.replicas[i]?.length ?? 0) + (load.replicas[i] ?? 0)).toBeGreaterThanOrEqual(
+                CHIME_ATTENDEES_PER_MEETING,
+              );
+            }
           }
         },
       ),
