@@ -8,7 +8,7 @@ import {
 import type { AttendeeCapabilities } from '#domain/policy.ts';
 import type { ChimeAttendee } from '#ports/meetings.ts';
 import type { AttendeeRepository, StoredAttendee, StoreOutcome } from '#ports/repositories.ts';
-import { cancellationReasons, isConditionFailure, type TableContext, withConflictRetry } from './client.ts';
+import { cancellationReasons, type TableContext, wins, withConflictRetry } from './client.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
 import { queryGroup } from './query.ts';
 
@@ -113,8 +113,8 @@ export function createAttendeeRepository(ctx: TableContext): AttendeeRepository 
       return outcomes;
     },
     async updateCapabilities(participantId, roomId, attendeeId, capabilities) {
-      try {
-        await ctx.doc.send(
+      await wins(
+        ctx.doc.send(
           new UpdateCommand({
             TableName: ctx.tableName,
             Key: keys.attendee(participantId, roomId),
@@ -122,10 +122,8 @@ export function createAttendeeRepository(ctx: TableContext): AttendeeRepository 
             ConditionExpression: 'attendee.AttendeeId = :a',
             ExpressionAttributeValues: { ':c': capabilities, ':a': attendeeId },
           }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+        ),
+      );
     },
     async listForParticipant(participantId) {
       const out = await ctx.doc.send(
@@ -146,20 +144,16 @@ export function createAttendeeRepository(ctx: TableContext): AttendeeRepository 
       return items.map(attendeeFromItem);
     },
     async delete(participantId, roomId, attendeeId) {
-      try {
-        await ctx.doc.send(
+      return wins(
+        ctx.doc.send(
           new DeleteCommand({
             TableName: ctx.tableName,
             Key: keys.attendee(participantId, roomId),
             ConditionExpression: 'attendee.AttendeeId = :a',
             ExpressionAttributeValues: { ':a': attendeeId },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        return false;
-      }
+        ),
+      );
     },
   };
 }

@@ -17,6 +17,21 @@ export function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
+/**
+ * A conditional write, and whether it won: false when its condition failed (another caller got there
+ * first, or the item is not in the state required), any other error thrown. The one place that idiom
+ * is written.
+ */
+export async function wins(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
 /** Cancellation reasons of a TransactWrite, in item order ('None' for items that were fine). */
 export function cancellationReasons(error: unknown): string[] | null {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return null;

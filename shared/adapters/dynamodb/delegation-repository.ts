@@ -1,7 +1,7 @@
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type Delegation, type DelegationCategory, delegationCategories } from '#domain/delegations.ts';
 import type { DelegationRepository } from '#ports/repositories.ts';
-import { isConditionFailure, type TableContext } from './client.ts';
+import { type TableContext, wins } from './client.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
 import { batchGetAll, queryGroup } from './query.ts';
 
@@ -59,19 +59,15 @@ export function createDelegationRepository(ctx: TableContext): DelegationReposit
       return lists.flat().map(fromItem);
     },
     async create(delegation) {
-      try {
-        await ctx.doc.send(
+      return wins(
+        ctx.doc.send(
           new PutCommand({
             TableName: ctx.tableName,
             Item: toItem(delegation),
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
     async seed(delegations) {
       const existing = await getMany(delegations.map((d) => d.code));

@@ -3,7 +3,7 @@ import { DeleteCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dy
 import { ConflictError } from '#domain/errors.ts';
 import type { Participant } from '#domain/participants.ts';
 import type { ImportUpdate } from '#ports/repositories.ts';
-import { cancellationReasons, isConditionFailure, type TableContext, withConflictRetry } from './client.ts';
+import { cancellationReasons, type TableContext, wins, withConflictRetry } from './client.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
 
 /**
@@ -31,8 +31,8 @@ export function createImportWriter(ctx: TableContext) {
   async function lock(importId: string): Promise<void> {
     // The wall clock, not the event's: the lease is about a running function.
     const now = Date.now();
-    try {
-      await ctx.doc.send(
+    const locked = await wins(
+      ctx.doc.send(
         new PutCommand({
           TableName: ctx.tableName,
           Item: {
@@ -46,9 +46,9 @@ export function createImportWriter(ctx: TableContext) {
           ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
           ExpressionAttributeValues: { ':now': now },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      ),
+    );
+    if (!locked) {
       throw new ConflictError(
         'IMPORT_IN_PROGRESS',
         'Another import is running; nothing of this one was imported. Send it again when that one has finished.',
@@ -57,18 +57,16 @@ export function createImportWriter(ctx: TableContext) {
   }
 
   async function unlock(importId: string): Promise<void> {
-    try {
-      await ctx.doc.send(
+    await wins(
+      ctx.doc.send(
         new DeleteCommand({
           TableName: ctx.tableName,
           Key: keys.importLock(),
           ConditionExpression: 'importId = :id',
           ExpressionAttributeValues: { ':id': importId },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   const createOps = (p: Participant, toItem: (p: Participant) => Record<string, unknown>) => [

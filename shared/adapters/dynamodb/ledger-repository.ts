@@ -7,7 +7,7 @@ import type {
   RecordedLedgerEvent,
   UnmatchedEventLog,
 } from '#ports/repositories.ts';
-import { isConditionFailure, type TableContext } from './client.ts';
+import { type TableContext, wins } from './client.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
 import { queryAll, queryGroup } from './query.ts';
 
@@ -43,8 +43,8 @@ export function createLedgerRepository(ctx: TableContext): LedgerRepository {
   return {
     async append(event) {
       const key = eventKey(event);
-      try {
-        await ctx.doc.send(
+      return wins(
+        ctx.doc.send(
           new PutCommand({
             TableName: ctx.tableName,
             Item: {
@@ -63,12 +63,8 @@ export function createLedgerRepository(ctx: TableContext): LedgerRepository {
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
     async forRoom(roomId) {
       const items = await queryAll(ctx, {
@@ -92,8 +88,8 @@ export function createUnmatchedEventLog(ctx: TableContext): UnmatchedEventLog {
   return {
     async keep(event, reason, now) {
       const key = createHash('sha256').update(JSON.stringify(event)).digest('hex').slice(0, 32);
-      try {
-        await ctx.doc.send(
+      await wins(
+        ctx.doc.send(
           new PutCommand({
             TableName: ctx.tableName,
             Item: {
@@ -108,10 +104,8 @@ export function createUnmatchedEventLog(ctx: TableContext): UnmatchedEventLog {
             // The same event kept once, however often it is delivered.
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+        ),
+      );
     },
     async list(limit) {
       const items = await queryAll(ctx, {

@@ -7,7 +7,7 @@ import type {
   RoomMeeting,
   RoomMeetingSlot,
 } from '#ports/repositories.ts';
-import { isConditionFailure, type TableContext } from './client.ts';
+import { type TableContext, wins } from './client.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
 
 /** A room's slot item: its key, type and version, with the state's own fields. */
@@ -24,9 +24,6 @@ const slotItem = (roomId: string, fields: Record<string, unknown>) => ({
  * Generations only move forward, and every transition is conditional on the one before it.
  */
 export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
-  const ignoreLostRace = (error: unknown) => {
-    if (!isConditionFailure(error)) throw error;
-  };
   const readItem = async (roomId: string) => {
     const { Item } = await ctx.doc.send(
       new GetCommand({ TableName: ctx.tableName, Key: keys.roomMeeting(roomId), ConsistentRead: true }),
@@ -38,8 +35,8 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
       return slotFromItem(roomId, await readItem(roomId));
     },
     async claim(roomId, generation, now, staleBefore) {
-      try {
-        await ctx.doc.send(
+      return wins(
+        ctx.doc.send(
           new PutCommand({
             TableName: ctx.tableName,
             Item: slotItem(roomId, { state: 'creating', generation, claimedAt: now.toISOString() }),
@@ -54,12 +51,8 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
               ':stale': staleBefore.toISOString(),
             },
           }),
-        );
-        return true;
-      } catch (error) {
-        ignoreLostRace(error);
-        return false;
-      }
+        ),
+      );
     },
     async publish(rm) {
       // The directory entry first: an event of this meeting can arrive as soon as it exists.
@@ -98,8 +91,8 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
       );
     },
     async claimVerification(roomId, meetingId, seenVerifiedAt, now) {
-      try {
-        await ctx.doc.send(
+      return wins(
+        ctx.doc.send(
           new UpdateCommand({
             TableName: ctx.tableName,
             Key: keys.roomMeeting(roomId),
@@ -111,16 +104,12 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
               ':seen': seenVerifiedAt,
             },
           }),
-        );
-        return true;
-      } catch (error) {
-        ignoreLostRace(error);
-        return false;
-      }
+        ),
+      );
     },
     async retire(roomId, meetingId) {
-      try {
-        await ctx.doc.send(
+      await wins(
+        ctx.doc.send(
           new UpdateCommand({
             TableName: ctx.tableName,
             Key: keys.roomMeeting(roomId),
@@ -130,14 +119,12 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
             ExpressionAttributeNames: { '#state': 'state', '#prov': 'provisioning' },
             ExpressionAttributeValues: { ':empty': 'empty', ':one': 1, ':m': meetingId, ':ready': 'ready' },
           }),
-        );
-      } catch (error) {
-        ignoreLostRace(error);
-      }
+        ),
+      );
     },
     async addReplica(roomId, generation, index, replica) {
-      try {
-        await ctx.doc.send(
+      const added = await wins(
+        ctx.doc.send(
           new UpdateCommand({
             TableName: ctx.tableName,
             Key: keys.roomMeeting(roomId),
@@ -152,11 +139,9 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
               ':i': index,
             },
           }),
-        );
-      } catch (error) {
-        ignoreLostRace(error);
-        return false;
-      }
+        ),
+      );
+      if (!added) return false;
       await ctx.doc.send(
         new PutCommand({
           TableName: ctx.tableName,
@@ -174,8 +159,8 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
       return true;
     },
     async reserve(roomId, meetingId, limit) {
-      try {
-        await ctx.doc.send(
+      return wins(
+        ctx.doc.send(
           new UpdateCommand({
             TableName: ctx.tableName,
             Key: keys.roomMeeting(roomId),
@@ -184,12 +169,8 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
             ExpressionAttributeNames: { '#m': meetingId, '#state': 'state' },
             ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':ready': 'ready' },
           }),
-        );
-        return true;
-      } catch (error) {
-        ignoreLostRace(error);
-        return false;
-      }
+        ),
+      );
     },
     async reserveUpTo(roomId, meetingId, want, limit) {
       // Compare-and-set on the count: whatever the others took meanwhile, we never pass the limit.
@@ -200,28 +181,31 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
         if (current === undefined) return 0;
         const take = Math.min(want, limit - current);
         if (take <= 0) return 0;
-        try {
-          await ctx.doc.send(
+        const counted = await wins(
+          ctx.doc.send(
             new UpdateCommand({
               TableName: ctx.tableName,
               Key: keys.roomMeeting(roomId),
               UpdateExpression: 'SET counts.#m = :next',
               ConditionExpression: '#state = :ready AND counts.#m = :current',
               ExpressionAttributeNames: { '#m': meetingId, '#state': 'state' },
-              ExpressionAttributeValues: { ':next': current + take, ':current': current, ':ready': 'ready' },
+              ExpressionAttributeValues: {
+                ':next': current + take,
+                ':current': current,
+                ':ready': 'ready',
+              },
             }),
-          );
-          return take;
-        } catch (error) {
-          ignoreLostRace(error);
-        }
+          ),
+        );
+        if (counted) return take;
       }
       return 0;
     },
     async giveBack(roomId, meetingId, records) {
       if (records <= 0) return;
-      try {
-        await ctx.doc.send(
+      // The meeting was retired or closed meanwhile (its counts went with it), or the count is lower.
+      await wins(
+        ctx.doc.send(
           new UpdateCommand({
             TableName: ctx.tableName,
             Key: keys.roomMeeting(roomId),
@@ -231,15 +215,12 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
             ExpressionAttributeNames: { '#m': meetingId },
             ExpressionAttributeValues: { ':d': -records, ':n': records },
           }),
-        );
-      } catch (error) {
-        // The meeting was retired or closed meanwhile (its counts went with it), or the count is lower.
-        ignoreLostRace(error);
-      }
+        ),
+      );
     },
     async markFull(roomId, meetingId, records) {
-      try {
-        await ctx.doc.send(
+      await wins(
+        ctx.doc.send(
           new UpdateCommand({
             TableName: ctx.tableName,
             Key: keys.roomMeeting(roomId),
@@ -248,10 +229,8 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
             ExpressionAttributeNames: { '#m': meetingId },
             ExpressionAttributeValues: { ':full': records },
           }),
-        );
-      } catch (error) {
-        ignoreLostRace(error);
-      }
+        ),
+      );
     },
     async close(roomId, at) {
       for (;;) {
@@ -263,8 +242,8 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
           slot.state === 'ready'
             ? [slot.roomMeeting.meetingId, ...slot.roomMeeting.replicas.map((r) => r.meetingId)]
             : [];
-        try {
-          await ctx.doc.send(
+        const closed = await wins(
+          ctx.doc.send(
             new PutCommand({
               TableName: ctx.tableName,
               Item: slotItem(roomId, {
@@ -282,16 +261,14 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
                   }
                 : { ConditionExpression: 'attribute_not_exists(pk)' }),
             }),
-          );
-          return meetingIds;
-        } catch (error) {
-          ignoreLostRace(error);
-        }
+          ),
+        );
+        if (closed) return meetingIds;
       }
     },
     async requestSweep(roomId, at) {
-      try {
-        await ctx.doc.send(
+      await wins(
+        ctx.doc.send(
           new UpdateCommand({
             TableName: ctx.tableName,
             Key: keys.roomMeeting(roomId),
@@ -300,14 +277,12 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
             ExpressionAttributeNames: { '#state': 'state' },
             ExpressionAttributeValues: { ':at': at.toISOString(), ':ready': 'ready' },
           }),
-        );
-      } catch (error) {
-        ignoreLostRace(error);
-      }
+        ),
+      );
     },
     async sweepDone(roomId, requestedAt) {
-      try {
-        await ctx.doc.send(
+      await wins(
+        ctx.doc.send(
           new UpdateCommand({
             TableName: ctx.tableName,
             Key: keys.roomMeeting(roomId),
@@ -315,14 +290,12 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
             ConditionExpression: 'sweepRequestedAt = :at',
             ExpressionAttributeValues: { ':at': requestedAt },
           }),
-        );
-      } catch (error) {
-        ignoreLostRace(error);
-      }
+        ),
+      );
     },
     async reopen(roomId) {
-      try {
-        await ctx.doc.send(
+      return wins(
+        ctx.doc.send(
           new UpdateCommand({
             TableName: ctx.tableName,
             Key: keys.roomMeeting(roomId),
@@ -332,19 +305,15 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
             ExpressionAttributeNames: { '#state': 'state' },
             ExpressionAttributeValues: { ':empty': 'empty', ':one': 1, ':closed': 'closed' },
           }),
-        );
-        return true;
-      } catch (error) {
-        ignoreLostRace(error);
-        return false;
-      }
+        ),
+      );
     },
     async setProvisioning(roomId, generation, state, options = {}) {
       const startGuard = options.start
         ? ' AND (attribute_not_exists(#prov) OR #prov.#status <> :running OR #prov.startedAt < :stale)'
         : '';
-      try {
-        await ctx.doc.send(
+      return wins(
+        ctx.doc.send(
           new UpdateCommand({
             TableName: ctx.tableName,
             Key: keys.roomMeeting(roomId),
@@ -364,12 +333,8 @@ export function createMeetingRegistry(ctx: TableContext): MeetingRegistry {
                 : {}),
             },
           }),
-        );
-        return true;
-      } catch (error) {
-        ignoreLostRace(error);
-        return false;
-      }
+        ),
+      );
     },
   };
 }

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Programme, Session } from '#domain/programme.ts';
 import type { ProgrammeRepository } from '#ports/repositories.ts';
-import { isConditionFailure, type TableContext } from './client.ts';
+import { type TableContext, wins } from './client.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
 
 /**
@@ -35,8 +35,8 @@ export function createProgrammeRepository(ctx: TableContext, cacheMs = 15_000): 
         if (!programme || !session) throw new Error(`no session ${sessionId}`);
         const next: Session = { ...session, ...change };
         const revision = (Item?.revision as number | undefined) ?? 0;
-        try {
-          await ctx.doc.send(
+        const saved = await wins(
+          ctx.doc.send(
             new PutCommand({
               TableName: ctx.tableName,
               Item: {
@@ -52,11 +52,9 @@ export function createProgrammeRepository(ctx: TableContext, cacheMs = 15_000): 
               ConditionExpression: 'attribute_not_exists(revision) OR revision = :r',
               ExpressionAttributeValues: { ':r': revision },
             }),
-          );
-        } catch (error) {
-          if (isConditionFailure(error)) continue;
-          throw error;
-        }
+          ),
+        );
+        if (!saved) continue;
         cached = null;
         return next;
       }

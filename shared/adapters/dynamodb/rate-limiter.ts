@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { MeetingUnavailableError } from '#domain/errors.ts';
 import type { RateLimiter } from '#ports/meetings.ts';
-import { isConditionFailure, type TableContext } from './client.ts';
+import { type TableContext, wins } from './client.ts';
 import { keys } from './keys.ts';
 
 /**
@@ -23,8 +23,8 @@ export function createDynamoRateLimiter(
         // Past the caller's deadline its answer has gone: it must not take a turn someone else can use.
         if (t >= deadline) throw new MeetingUnavailableError();
         const second = Math.floor(t / 1000);
-        try {
-          await ctx.doc.send(
+        const taken = await wins(
+          ctx.doc.send(
             new UpdateCommand({
               TableName: ctx.tableName,
               Key: keys.rateWindow(operation, second),
@@ -38,13 +38,11 @@ export function createDynamoRateLimiter(
                 ':type': 'rate-window',
               },
             }),
-          );
-          return;
-        } catch (error) {
-          if (!isConditionFailure(error)) throw error;
-          // Spread the waiters over the next second rather than stampeding its first millisecond.
-          await sleep((second + 1) * 1000 - t + Math.random() * 200);
-        }
+          ),
+        );
+        if (taken) return;
+        // Spread the waiters over the next second rather than stampeding its first millisecond.
+        await sleep((second + 1) * 1000 - t + Math.random() * 200);
       }
     },
   };
