@@ -4,8 +4,8 @@
  * latency percentiles, and DynamoDB and Chime calls per join counted on the wire.
  */
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
+import { startDynamoProxy } from '../local/dynamodb-proxy.ts';
 import { startLocalStack } from '../local/stack.ts';
-import { startCountingProxy } from './dynamo-proxy.ts';
 import { registerDelegates } from './participants.ts';
 import { percentile, round, table } from './stats.ts';
 
@@ -16,7 +16,7 @@ export interface JoinBenchOptions {
 
 export async function joinBench({ participants, concurrency }: JoinBenchOptions) {
   const dynamo = await startDynamoDbLocal();
-  const proxy = await startCountingProxy(dynamo.endpoint);
+  const proxy = await startDynamoProxy(dynamo.endpoint);
   const stack = await startLocalStack({ dynamoEndpoint: proxy.endpoint, tableName: 'bench-join' });
   try {
     const rows = await registerDelegates(stack, participants, 'join');

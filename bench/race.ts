@@ -4,7 +4,6 @@
  * change that takes the person's right to the room away: a revocation, a seat assignment, a delegation
  * change. Afterwards the emulator is asked what Chime would still let in. Prints one JSON line per kind.
  */
-import { ChimeSDKMeetingsClient, ListAttendeesCommand } from '@aws-sdk/client-chime-sdk-meetings';
 import { participantIdOf } from '#domain/participants.ts';
 import { seedStates } from '#domain/states.ts';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
@@ -24,34 +23,19 @@ async function call(stack: LocalStack, token: string, method: string, path: stri
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
-async function liveIn(stack: LocalStack, chime: ChimeSDKMeetingsClient, roomId: string) {
-  const { deps } = stack;
-  const slot = await deps.registry.slot(roomId);
-  const live = new Set<string>();
-  if (slot.state !== 'ready') return live;
-  for (const meetingId of [
-    slot.roomMeeting.meetingId,
-    ...slot.roomMeeting.replicas.map((r) => r.meetingId),
-  ]) {
-    let token: string | undefined;
-    do {
-      const page = await chime.send(new ListAttendeesCommand({ MeetingId: meetingId, NextToken: token }));
-      for (const a of page.Attendees ?? []) live.add(participantIdOf(a.ExternalUserId as string));
-      token = page.NextToken;
-    } while (token);
-  }
-  return live;
+/** Who still has an attendee record in the room's live meetings, as Chime (the emulator) lists them. */
+async function liveIn(stack: LocalStack, roomId: string) {
+  const slot = await stack.deps.registry.slot(roomId);
+  if (slot.state !== 'ready') return new Set<string>();
+  const meetings = [slot.roomMeeting.meetingId, ...slot.roomMeeting.replicas.map((r) => r.meetingId)];
+  const lists = await Promise.all(meetings.map((m) => stack.deps.meetings.listAttendees(m)));
+  return new Set(lists.flat().map((a) => participantIdOf(a.ExternalUserId)));
 }
 
 export async function raceBench(options: { repetitions: number }) {
   process.env.POWERTOOLS_LOG_LEVEL = 'CRITICAL';
   const dynamo = await startDynamoDbLocal();
   const stack = await startLocalStack({ dynamoEndpoint: dynamo.endpoint, provisioning: false });
-  const chime = new ChimeSDKMeetingsClient({
-    endpoint: stack.emulator.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
   const org = await stack.token(ORG);
   const states = seedStates().filter((s) => s.category === 'MemberState' && !['FRA', 'BRA'].includes(s.code));
   const results: Record<string, unknown>[] = [];
@@ -105,7 +89,7 @@ export async function raceBench(options: { repetitions: number }) {
       // What the every-minute upkeep does in AWS: sweep the orphans of rooms that asked for it (an attendee
       // made whose release failed because Chime or the table would not answer in time).
       const upkeep = (await stack.runDue()) as { swept?: { deleted: number }[] } | undefined;
-      const live = await liveIn(stack, chime, 'session-1');
+      const live = await liveIn(stack, 'session-1');
       const chimeAfter = stack.emulator.stats();
       const made = (stats: typeof chimeAfter) =>
         (stats.calls.CreateAttendee ?? 0) - (stats.throttled.CreateAttendee ?? 0);

@@ -14,8 +14,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#adapters/dynamodb/client.ts';
 import { replicasNeeded } from '#domain/capacity.ts';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
+import { startDynamoProxy } from '../local/dynamodb-proxy.ts';
 import { startLocalStack } from '../local/stack.ts';
-import { startCountingProxy } from './dynamo-proxy.ts';
 import { registerDelegates } from './participants.ts';
 import { percentile, round } from './stats.ts';
 
@@ -36,7 +36,7 @@ const maxReplicas = mode === 'naive' ? 0 : Math.min(40, replicasNeeded(participa
 
 process.env.POWERTOOLS_LOG_LEVEL = 'CRITICAL';
 const dynamo = await startDynamoDbLocal();
-const proxy = await startCountingProxy(dynamo.endpoint);
+const proxy = await startDynamoProxy(dynamo.endpoint);
 const stack = await startLocalStack({
   dynamoEndpoint: proxy.endpoint,
   tableName: `stampede-${mode}`,

@@ -1,5 +1,7 @@
 import { randomInt } from 'node:crypto';
+import type { ChimeSDKMeetingsClient } from '@aws-sdk/client-chime-sdk-meetings';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createChimeClient, createChimeMeetingProvider } from '#adapters/chime/chime-meeting-provider.ts';
 import { createAttendeeRepository } from '#adapters/dynamodb/attendee-repository.ts';
 import { createAuditLog } from '#adapters/dynamodb/audit-log.ts';
@@ -155,25 +157,16 @@ export const auditDeps = (r: Runtime) => ({ audit: r.audit(), clock: r.clock, id
 
 /** Locally only: tells `onSdkCall` of every call the client sends, as the IAM actions it needs. */
 function reportCalls(
-  client: { middlewareStack: { add: (...args: never[]) => void } },
+  client: Pick<DynamoDBDocumentClient, 'middlewareStack'> | Pick<ChimeSDKMeetingsClient, 'middlewareStack'>,
   overrides: RuntimeOverrides,
   service: 'dynamodb' | 'chime',
   actionsOf: (commandName: string, input: Record<string, unknown>) => string[],
 ) {
   const report = overrides.onSdkCall;
   if (!report) return;
-  const stack = client.middlewareStack as unknown as {
-    add(
-      middleware: (
-        next: (args: { input: unknown }) => Promise<unknown>,
-        context: { commandName?: string },
-      ) => (args: { input: unknown }) => Promise<unknown>,
-      options: { step: 'initialize'; name: string },
-    ): void;
-  };
-  stack.add(
+  (client.middlewareStack as Pick<ChimeSDKMeetingsClient, 'middlewareStack'>['middlewareStack']).add(
     (next, context) => async (args) => {
-      report(service, actionsOf(context.commandName ?? '', args.input as Record<string, unknown>));
+      report(service, actionsOf(context.commandName ?? '', args.input as unknown as Record<string, unknown>));
       return next(args);
     },
     { step: 'initialize', name: 'floorpassLocalSdkCalls' },

@@ -171,12 +171,8 @@ async function reserveRecord(
 ): Promise<{ roomMeeting: RoomMeeting; meetingId: string; meeting: ChimeMeeting }> {
   let current = rm;
   for (;;) {
-    const [primary, ...replicas] = meetingsOf(current);
-    for (const m of candidateMeetings(seating, primary, replicas)) {
-      if (!m) continue;
-      const limit = meetingLimit(m.kind, seating);
-      if ((current.counts[m.meetingId] ?? 0) >= limit) continue;
-      if (await deps.registry.reserve(current.roomId, m.meetingId, limit)) {
+    for (const m of openMeetings(current, seating)) {
+      if (await deps.registry.reserve(current.roomId, m.meetingId, meetingLimit(m.kind, seating))) {
         return { roomMeeting: current, meetingId: m.meetingId, meeting: m.meeting };
       }
     }
@@ -187,7 +183,7 @@ async function reserveRecord(
       throw new MeetingGoneError(current.meetingId);
     }
     current = latest.roomMeeting;
-    if (hasRoom(current, seating)) continue;
+    if (openMeetings(current, seating).length > 0) continue;
     if (seating !== 'audience' || current.replicas.length >= deps.maxReplicas) {
       throw roomFull(session, seating, deps.maxReplicas);
     }
@@ -197,17 +193,18 @@ async function reserveRecord(
   }
 }
 
-const hasRoom = (rm: RoomMeeting, seating: Seating) => {
+/** The meetings `seating` may go to that have room by the counts as read, in the order they fill. */
+const openMeetings = (rm: RoomMeeting, seating: Seating) => {
   const [primary, ...replicas] = meetingsOf(rm);
-  return candidateMeetings(seating, primary, replicas).some(
-    (m) => !!m && (rm.counts[m.meetingId] ?? 0) < meetingLimit(m.kind, seating),
+  return candidateMeetings(seating, primary, replicas).filter(
+    (m): m is NonNullable<typeof m> => !!m && (rm.counts[m.meetingId] ?? 0) < meetingLimit(m.kind, seating),
   );
 };
 
 /**
  * Deletes an attendee that this caller made and did not store, unless that very attendee is stored
- * (Chime returns the same attendee for the same ExternalUserId in a meeting, so a concurrent placement
- * may hold it). When the store cannot be read or the delete fails, the attendee is left for the sweep.
+ * after all (a store that answered with an error after it was written). When the store cannot be read
+ * or the delete fails, the room asks for a sweep.
  */
 export async function releaseUnstored(deps: AttendeeLifecycleDeps, made: StoredAttendee): Promise<boolean> {
   try {
@@ -235,7 +232,7 @@ export async function sweepRequestedRooms(
   for (const roomId of roomIds) {
     const slot = await deps.registry.slot(roomId);
     if (slot.state !== 'ready' || !slot.roomMeeting.sweepRequestedAt) continue;
-    const { deleted } = await sweepOrphans(deps, roomId, options);
+    const { deleted } = await sweepMeetings(deps, slot.roomMeeting, options);
     await deps.registry.sweepDone(roomId, slot.roomMeeting.sweepRequestedAt);
     swept.push({ roomId, deleted });
   }
@@ -281,8 +278,8 @@ export async function syncParticipantCredentials(
 ): Promise<CredentialChanges> {
   const deleted = new Set<string>();
   const updated = new Set<string>();
+  let participant = await deps.participants.get(participantId);
   for (let round = 0; round < 5; round++) {
-    const participant = await deps.participants.get(participantId);
     const held = (await deps.attendees.listForParticipant(participantId)).filter(
       (a) => !options.roomId || a.roomId === options.roomId,
     );
@@ -308,8 +305,10 @@ export async function syncParticipantCredentials(
         }
       }
     }
+    // Changed under us: apply the record as it is now, so that the last change also wins on Chime.
     const after = await deps.participants.get(participantId);
     if ((after?.credentialEpoch ?? -1) === (participant?.credentialEpoch ?? -1)) break;
+    participant = after;
   }
   return { deleted: deleted.size, updated: updated.size };
 }
@@ -327,7 +326,7 @@ export async function storeProvisioned(
   meetingId: string,
   made: ChimeAttendee[],
   decisions: Map<string, { epoch: number; capabilities: AttendeeCapabilities }>,
-): Promise<{ stored: number; released: number; orphaned: number }> {
+): Promise<{ stored: number; released: number }> {
   const at = deps.clock.now().toISOString();
   const entries = made.map((attendee) => {
     const participantId = participantIdOf(attendee.ExternalUserId);
@@ -355,22 +354,12 @@ export async function storeProvisioned(
   }
   let stored = 0;
   let released = 0;
-  let orphaned = 0;
   for (const [i, outcome] of outcomes.entries()) {
-    if (outcome.outcome === 'stored') {
-      stored++;
-      continue;
-    }
-    const entry = entries[i] as (typeof entries)[number];
-    if (await releaseUnstored(deps, entry.attendee)) released++;
-    else if (
-      outcome.outcome !== 'taken' ||
-      outcome.holder.attendee.AttendeeId !== entry.attendee.attendee.AttendeeId
-    )
-      orphaned++;
+    if (outcome.outcome === 'stored') stored++;
+    else if (await releaseUnstored(deps, (entries[i] as (typeof entries)[number]).attendee)) released++;
   }
   await deps.registry.giveBack(rm.roomId, meetingId, entries.length - stored);
-  return { stored, released, orphaned };
+  return { stored, released };
 }
 
 /** Requests for a batch, in the order given. */
@@ -396,10 +385,16 @@ export async function sweepOrphans(
   options: { graceMs: number; sleep?: (ms: number) => Promise<void> },
 ): Promise<{ checked: number; deleted: number }> {
   const slot = await deps.registry.slot(roomId);
-  if (slot.state !== 'ready') return { checked: 0, deleted: 0 };
-  const rm = slot.roomMeeting;
+  return slot.state === 'ready' ? sweepMeetings(deps, slot.roomMeeting, options) : { checked: 0, deleted: 0 };
+}
+
+async function sweepMeetings(
+  deps: AttendeeLifecycleDeps,
+  rm: RoomMeeting,
+  options: { graceMs: number; sleep?: (ms: number) => Promise<void> },
+): Promise<{ checked: number; deleted: number }> {
   const heldIds = async () =>
-    new Set((await deps.attendees.listForRoom(roomId)).map((a) => a.attendee.AttendeeId));
+    new Set((await deps.attendees.listForRoom(rm.roomId)).map((a) => a.attendee.AttendeeId));
   const held = await heldIds();
   const candidates: { meetingId: string; attendeeId: string }[] = [];
   let checked = 0;

@@ -111,16 +111,17 @@ export async function issueJoinCredentials(
     budget.check();
     const { decided, placed } = joined;
     const { roomMeeting, stored, meeting } = placed;
+    const room = joined.session;
     await recordAudit(
       deps,
       entry('allowed', undefined, { meetingId: stored.meetingId, attendeeId: stored.attendee.AttendeeId }),
     );
     return {
       session: {
-        id: session?.id ?? sessionId,
-        title: joined.session.title,
-        start: joined.session.start,
-        end: joined.session.end,
+        id: room.id,
+        title: room.title,
+        start: room.start,
+        end: room.end,
         closesAt: decided.closesAt.toISOString(),
       },
       meeting,

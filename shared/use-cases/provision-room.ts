@@ -109,11 +109,12 @@ export async function provisionRoom(deps: ProvisionRoomDeps, roomId: string): Pr
       queues[seatingOf(decision, p.role) === 'panel' ? 'panel' : 'audience'].push(p.id);
     }
 
-    const totals = { created: 0, released: 0, batchCalls: 0, pauses: 0, handedOff: 0, leftover: 0 };
+    const totals = { created: 0, released: 0, batchCalls: 0, pauses: 0, handedOff: 0 };
+    let gaveUp = false;
     // The primary first — the panel up to its limit, the audience up to its reserve, in shared batches —
     // then the audience replica by replica, each replica made when it is needed.
     for (let index = -1; index < deps.maxReplicas; index++) {
-      if (queues.panel.length + queues.audience.length === 0 || totals.handedOff > 0) break;
+      if (queues.panel.length + queues.audience.length === 0 || gaveUp) break;
       if (index >= 0 && queues.audience.length === 0) break;
       if (index >= 0 && !rm.replicas[index]) rm = await ensureReplica(inner, rm, index);
       const meetingId = index < 0 ? rm.meetingId : rm.replicas[index]?.meetingId;
@@ -140,12 +141,13 @@ export async function provisionRoom(deps: ProvisionRoomDeps, roomId: string): Pr
         const result = await createBatch(deps, rm, meetingId, chunk, decisions, totals);
         totals.created += result.stored;
         totals.released += result.released;
-        totals.leftover += result.leftover.length;
+        totals.handedOff += result.leftover.length;
         if (result.gaveUp.length > 0) {
           // Chime stays unavailable: the rest join on demand (their records are not reserved).
-          totals.handedOff = result.gaveUp.length + queues.panel.length + queues.audience.length;
+          totals.handedOff += result.gaveUp.length + queues.panel.length + queues.audience.length;
           queues.panel.length = 0;
           queues.audience.length = 0;
+          gaveUp = true;
           break;
         }
       }
@@ -159,7 +161,7 @@ export async function provisionRoom(deps: ProvisionRoomDeps, roomId: string): Pr
       startedAt,
       finishedAt: deps.clock.now().toISOString(),
       placed: totals.created,
-      unplaced: unplaced + totals.handedOff + totals.leftover,
+      unplaced: unplaced + totals.handedOff,
     });
     const summary: ProvisionSummary = {
       roomId,
@@ -168,7 +170,7 @@ export async function provisionRoom(deps: ProvisionRoomDeps, roomId: string): Pr
       alreadyHeld: held.size,
       created: totals.created,
       unplaced,
-      handedOff: totals.handedOff + totals.leftover,
+      handedOff: totals.handedOff,
       released: totals.released,
       orphansDeleted: sweep.deleted,
       meetings: 1 + rm.replicas.length,

@@ -1,12 +1,12 @@
 import {
-  ChimeSDKMeetingsClient,
+  type ChimeSDKMeetingsClient,
   DeleteMeetingCommand,
   GetAttendeeCommand,
 } from '@aws-sdk/client-chime-sdk-meetings';
 import { MeetingSessionConfiguration } from 'amazon-chime-sdk-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.ts';
-import { apiClient, startTestStack } from '../support/local-stack.ts';
+import { apiClient, chimeClientFor, startTestStack } from '../support/local-stack.ts';
 
 const FRA = 'hod.fra@example.org';
 const BRA = 'delegate.bra@example.org';
@@ -21,12 +21,7 @@ let chime: ChimeSDKMeetingsClient;
 beforeAll(async () => {
   stack = await startTestStack();
   api = apiClient(stack);
-  chime = new ChimeSDKMeetingsClient({
-    endpoint: stack.emulator.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  chime = chimeClientFor(stack, { maxAttempts: 1 });
 });
 afterAll(async () => {
   await stack?.stop();

@@ -1,12 +1,12 @@
 import {
-  ChimeSDKMeetingsClient,
+  type ChimeSDKMeetingsClient,
   GetAttendeeCommand,
   ListAttendeesCommand,
 } from '@aws-sdk/client-chime-sdk-meetings';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { participantIdOf } from '#domain/participants.ts';
 import type { LocalStack } from '../../local/stack.ts';
-import { apiClient, type Call, startTestStack } from '../support/local-stack.ts';
+import { apiClient, type Call, chimeClientFor, startTestStack } from '../support/local-stack.ts';
 
 /**
  * Credentials die with the right to use them, even when the change races a join: after a revocation, a
@@ -23,11 +23,7 @@ beforeAll(async () => {
   // No provisioning: every join places on demand, the path where the race lives.
   stack = await startTestStack({ provisioning: false });
   api = apiClient(stack);
-  chime = new ChimeSDKMeetingsClient({
-    endpoint: stack.emulator.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  chime = chimeClientFor(stack);
 });
 afterAll(async () => {
   await stack?.stop();

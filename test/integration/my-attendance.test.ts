@@ -1,8 +1,8 @@
-import { ChimeSDKMeetingsClient, DeleteMeetingCommand } from '@aws-sdk/client-chime-sdk-meetings';
+import { DeleteMeetingCommand } from '@aws-sdk/client-chime-sdk-meetings';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { participantIdOf } from '#domain/participants.ts';
 import type { LocalStack } from '../../local/stack.ts';
-import { apiClient, startTestStack } from '../support/local-stack.ts';
+import { apiClient, chimeClientFor, startTestStack } from '../support/local-stack.ts';
 
 const ORG = 'organizer@example.org';
 const FRA = 'hod.fra@example.org';
@@ -27,12 +27,7 @@ describe('Route: GET /me/attendance after a meeting ends', () => {
     const joined = (await api.call('POST', '/sessions/session-1/join', { as: FRA })).body;
     stack.emulator.connect(joined.meeting.MeetingId, joined.attendee.AttendeeId);
     freeze(at('11:50'));
-    const chime = new ChimeSDKMeetingsClient({
-      endpoint: stack.emulator.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    const chime = chimeClientFor(stack, { maxAttempts: 1 });
     await chime.send(new DeleteMeetingCommand({ MeetingId: joined.meeting.MeetingId }));
     chime.destroy();
     await stack.pipeline.flush();

@@ -1,9 +1,9 @@
-import { ChimeSDKMeetingsClient, ListAttendeesCommand } from '@aws-sdk/client-chime-sdk-meetings';
+import { type ChimeSDKMeetingsClient, ListAttendeesCommand } from '@aws-sdk/client-chime-sdk-meetings';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { seedStates } from '#domain/states.ts';
+import { type DynamoProxy, startDynamoProxy } from '../../local/dynamodb-proxy.ts';
 import type { LocalStack } from '../../local/stack.ts';
-import { apiClient, type Call, startTestStack } from '../support/local-stack.ts';
-import { type PausableProxy, startPausableProxy } from '../support/pausable-proxy.ts';
+import { apiClient, type Call, chimeClientFor, startTestStack } from '../support/local-stack.ts';
 
 /**
  * Faults in rooms that are not provisioned, where every join places on demand: Chime throttling and
@@ -15,18 +15,14 @@ const ORG = 'organizer@example.org';
 let stack: LocalStack;
 let api: ReturnType<typeof apiClient>;
 let chime: ChimeSDKMeetingsClient;
-let proxy: PausableProxy;
+let proxy: DynamoProxy;
 const memberStates = seedStates().filter((s) => s.category === 'MemberState');
 
 beforeAll(async () => {
-  proxy = await startPausableProxy(inject('dynamoEndpoint'));
+  proxy = await startDynamoProxy(inject('dynamoEndpoint'));
   stack = await startTestStack({ provisioning: false, dynamoEndpoint: proxy.endpoint, maxReplicas: 4 });
   api = apiClient(stack);
-  chime = new ChimeSDKMeetingsClient({
-    endpoint: stack.emulator.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  chime = chimeClientFor(stack);
 });
 afterAll(async () => {
   await stack?.stop();

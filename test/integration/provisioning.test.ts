@@ -1,5 +1,5 @@
 import {
-  ChimeSDKMeetingsClient,
+  type ChimeSDKMeetingsClient,
   DeleteMeetingCommand,
   ListAttendeesCommand,
 } from '@aws-sdk/client-chime-sdk-meetings';
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { participantIdOf } from '#domain/participants.ts';
 import { seedStates } from '#domain/states.ts';
 import type { LocalStack } from '../../local/stack.ts';
-import { apiClient, startTestStack } from '../support/local-stack.ts';
+import { apiClient, chimeClientFor, startTestStack } from '../support/local-stack.ts';
 
 const ORG = 'organizer@example.org';
 let stack: LocalStack;
@@ -21,11 +21,7 @@ const batchesFor = (sizes: number[]) => sizes.reduce((n, size) => n + Math.ceil(
 beforeAll(async () => {
   stack = await startTestStack({ maxReplicas: 4 });
   api = apiClient(stack);
-  chime = new ChimeSDKMeetingsClient({
-    endpoint: stack.emulator.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  chime = chimeClientFor(stack);
   // 600 more participants: 30 Heads of Delegation (who may speak) and 570 delegates.
   const rows = Array.from({ length: 600 }, (_, i) => ({
     name: `Participant ${i}`,

@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import {
+  ChimeSDKMeetingsClient,
+  type ChimeSDKMeetingsClientConfig,
+} from '@aws-sdk/client-chime-sdk-meetings';
 import { inject } from 'vitest';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
 
@@ -8,6 +12,16 @@ export function startTestStack(options: LocalStackOptions = {}): Promise<LocalSt
     dynamoEndpoint: inject('dynamoEndpoint'),
     tableName: `t-${randomUUID()}`,
     ...options,
+  });
+}
+
+/** The real SDK client, pointed at the stack's Chime emulator: what Chime itself would answer. */
+export function chimeClientFor(stack: LocalStack, config: ChimeSDKMeetingsClientConfig = {}) {
+  return new ChimeSDKMeetingsClient({
+    endpoint: stack.emulator.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    ...config,
   });
 }
 

@@ -91,12 +91,10 @@ export function createMemoryParticipantRepository(): ParticipantRepository & {
 } {
   const byId = new Map<string, Participant>();
   const idByEmail = new Map<string, string>();
-  const write = (p: Participant, bump: boolean) => {
+  /** Every update moves the credential epoch, as the DynamoDB adapter's does. */
+  const saveChanged = (p: Participant) => {
     const previous = byId.get(p.id);
-    byId.set(p.id, {
-      ...clone(p),
-      credentialEpoch: (previous?.credentialEpoch ?? p.credentialEpoch) + (bump ? 1 : 0),
-    });
+    byId.set(p.id, { ...clone(p), credentialEpoch: (previous?.credentialEpoch ?? p.credentialEpoch) + 1 });
   };
   return {
     put(p) {
@@ -141,7 +139,7 @@ export function createMemoryParticipantRepository(): ParticipantRepository & {
         byId.set(p.id, clone(p));
         idByEmail.set(p.email, p.id);
       }
-      for (const u of updates) write(u.next, true);
+      for (const u of updates) saveChanged(u.next);
     },
     async update(next, previousEmail) {
       await tick();
@@ -149,7 +147,7 @@ export function createMemoryParticipantRepository(): ParticipantRepository & {
         idByEmail.delete(previousEmail);
         idByEmail.set(next.email, next.id);
       }
-      write(next, true);
+      saveChanged(next);
     },
     async list({ delegationCode, limit }) {
       await tick();

@@ -1,21 +1,31 @@
 /**
- * A counting HTTP proxy in front of DynamoDB Local: every request the backend makes passes through it,
- * so operations per join are counted from the wire (by X-Amz-Target), not from hooks in the code.
+ * An HTTP proxy in front of DynamoDB Local, for benchmarks and fault tests (never in the stack): every
+ * request the backend makes passes through it, so operations are counted from the wire (by X-Amz-Target),
+ * not from hooks in the code; and it can hold every request for a while, as a table that stops answering
+ * would (requests made during the pause wait, then go through).
  */
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 
-export interface CountingProxy {
+export interface DynamoProxy {
   endpoint: string;
   counts(): Record<string, number>;
   total(): number;
   reset(): void;
+  /** Holds every request for `ms` from now. */
+  pause(ms: number): void;
   close(): Promise<void>;
 }
 
-export function startCountingProxy(target: string): Promise<CountingProxy> {
+export function startDynamoProxy(target: string): Promise<DynamoProxy> {
   const upstream = new URL(target);
   const counts: Record<string, number> = {};
+  let pausedUntil = 0;
   const server: Server = createServer((req, res) => {
+    const wait = pausedUntil - Date.now();
+    if (wait > 0) setTimeout(() => forward(req, res), wait);
+    else forward(req, res);
+  });
+  const forward = (req: IncomingMessage, res: ServerResponse) => {
     const op =
       String(req.headers['x-amz-target'] ?? 'unknown')
         .split('.')
@@ -38,7 +48,9 @@ export function startCountingProxy(target: string): Promise<CountingProxy> {
       res.writeHead(502).end();
     });
     req.pipe(out);
-  });
+  };
+  // Longer than the SDK's idle keep-alive: a socket closed just as a client reuses it is a reset.
+  server.keepAliveTimeout = 65_000;
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
@@ -49,6 +61,9 @@ export function startCountingProxy(target: string): Promise<CountingProxy> {
         total: () => Object.values(counts).reduce((a, b) => a + b, 0),
         reset: () => {
           for (const k of Object.keys(counts)) delete counts[k];
+        },
+        pause: (ms) => {
+          pausedUntil = Date.now() + ms;
         },
         close: () =>
           new Promise<void>((r) => {
