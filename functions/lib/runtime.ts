@@ -1,7 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type { ChimeSDKMeetingsClient } from '@aws-sdk/client-chime-sdk-meetings';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createAppSyncEventsPublisher } from '#adapters/appsync/events-publisher.ts';
 import { createChimeClient, createChimeMeetingProvider } from '#adapters/chime/chime-meeting-provider.ts';
 import { createAttendeeRepository } from '#adapters/dynamodb/attendee-repository.ts';
 import { createAuditLog } from '#adapters/dynamodb/audit-log.ts';
@@ -18,11 +20,12 @@ import { createLambdaProvisioningTrigger } from '#adapters/lambda/provisioning-t
 import { loadConfig } from '#config/env.ts';
 import type { ClaimsConfig } from '#http/request.ts';
 import { logger } from '#observability/logger.ts';
-import { countChimeThrottle, setMetricsEvent } from '#observability/metrics.ts';
+import { countChimeThrottle, countFloorEventLost, setMetricsEvent } from '#observability/metrics.ts';
 import type { Clock } from '#ports/clock.ts';
 import { systemClock } from '#ports/clock.ts';
 import type { IdGenerator } from '#ports/ids.ts';
 import type { ProvisioningTrigger } from '#ports/meetings.ts';
+import type { RoomChannel } from '#ports/room-channel.ts';
 
 /**
  * What every function shares: its configuration, parsed once at cold start (a missing variable stops it
@@ -48,15 +51,20 @@ export const ids: IdGenerator = {
   auditId: (now) => `${now.getTime().toString(36).padStart(9, '0')}${base36(10)}`,
 };
 
+/** The AWS services whose calls the local stack checks against each function's grants. */
+export type SdkService = 'dynamodb' | 'chime' | 'appsync';
+
 /**
  * What the local stack passes in for what AWS provides (never set in AWS): the adjustable local clock,
- * the in-process stand-in for the asynchronous invocation of the provisioning function, and a hook told
- * of every AWS call as the IAM actions it needs (the check that the grants cover what runs).
+ * the in-process stand-in for the asynchronous invocation of the provisioning function, the local
+ * Events server's floor channel, and a hook told of every AWS call as the IAM actions it needs (the
+ * check that the grants cover what runs).
  */
 export interface RuntimeOverrides {
   clock?: Clock;
   provisioning?: ProvisioningTrigger;
-  onSdkCall?: (service: 'dynamodb' | 'chime', actions: string[]) => void;
+  channel?: RoomChannel;
+  onSdkCall?: (service: SdkService, actions: string[]) => void;
 }
 
 const once = <T>(make: () => T): (() => T) => {
@@ -111,6 +119,37 @@ export function createRuntime(overrides: RuntimeOverrides = {}) {
           )
         : undefined),
   );
+  // The floor channel: the local stack's own, or AppSync Events for a function bound to it (its
+  // EVENTS_HTTP_DOMAIN). Asking for it in a function that was not bound is a wiring error, found at
+  // cold start.
+  const channel = once((): RoomChannel => {
+    const local = overrides.channel;
+    if (local) {
+      const report = overrides.onSdkCall;
+      return report
+        ? {
+            publish: (roomId, event) => {
+              report('appsync', ['EventPublish']);
+              return local.publish(roomId, event);
+            },
+          }
+        : local;
+    }
+    if (!config.EVENTS_HTTP_DOMAIN) {
+      throw new Error(
+        'floorpass configuration is invalid: EVENTS_HTTP_DOMAIN is not set (bind the function to the floor channel)',
+      );
+    }
+    return createAppSyncEventsPublisher({
+      endpoint: `https://${config.EVENTS_HTTP_DOMAIN}/event`,
+      region: config.AWS_REGION,
+      credentials: defaultProvider(),
+      onLost: (roomId, reason) => {
+        logger.warn('floor event not delivered', { roomId, reason });
+        countFloorEventLost();
+      },
+    });
+  });
   const runtime = {
     eventId: config.EVENT_ID,
     maxReplicas: config.MAX_REPLICAS,
@@ -118,6 +157,7 @@ export function createRuntime(overrides: RuntimeOverrides = {}) {
     ids,
     meetings,
     provisioning,
+    channel,
     programme: once(() => createProgrammeRepository(table())),
     delegations: once(() => createDelegationRepository(table())),
     participants: once(() => createParticipantRepository(table())),
@@ -159,7 +199,7 @@ export const auditDeps = (r: Runtime) => ({ audit: r.audit(), clock: r.clock, id
 function reportCalls(
   client: Pick<DynamoDBDocumentClient, 'middlewareStack'> | Pick<ChimeSDKMeetingsClient, 'middlewareStack'>,
   overrides: RuntimeOverrides,
-  service: 'dynamodb' | 'chime',
+  service: SdkService,
   actionsOf: (commandName: string, input: Record<string, unknown>) => string[],
 ) {
   const report = overrides.onSdkCall;

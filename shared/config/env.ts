@@ -26,6 +26,15 @@ const envSchema = z.object({
   CHIME_RATE_PER_SECOND: z.coerce.number().int().min(0).max(1000).default(9),
   /** The function that makes a room's attendees ahead (invoked asynchronously). */
   PROVISION_FUNCTION_NAME: z.string().min(1).optional(),
+  /**
+   * The floor channel's AppSync Events HTTP domain (`…appsync-api.<region>.amazonaws.com`), set on the
+   * functions granted publishing (ServiceFunction.bindFloorChannel). Unset locally: the stack passes its
+   * own channel.
+   */
+  EVENTS_HTTP_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+(:\d+)?$/i, 'must be a host name (no scheme, no path)')
+    .optional(),
 });
 
 export type Config = z.infer<typeof envSchema> & { CHIME_CONTROL_REGION: string };

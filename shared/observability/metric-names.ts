@@ -14,3 +14,6 @@ export const EVENT_DIMENSION = 'event';
 
 /** Chime control-plane calls answered with a throttle (and retried by the adapter), one per call. */
 export const CHIME_THROTTLES = { name: 'ChimeThrottles', operationDimension: 'Operation' } as const;
+
+/** Floor events that did not reach the AppSync Events API (clients re-read the floor on reconnect). */
+export const FLOOR_EVENTS_LOST = { name: 'FloorEventsLost' } as const;

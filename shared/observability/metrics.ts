@@ -1,7 +1,13 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MetricsOptions } from '@aws-lambda-powertools/metrics/types';
 import { logger } from './logger.ts';
-import { CHIME_THROTTLES, EVENT_DIMENSION, METRICS_NAMESPACE, METRICS_SERVICE } from './metric-names.ts';
+import {
+  CHIME_THROTTLES,
+  EVENT_DIMENSION,
+  FLOOR_EVENTS_LOST,
+  METRICS_NAMESPACE,
+  METRICS_SERVICE,
+} from './metric-names.ts';
 
 /**
  * Powertools logs a warning on every flush that has nothing to publish, which is most invocations here.
@@ -42,4 +48,9 @@ export function countChimeThrottle(operation: string): void {
   const single = metrics.singleMetric();
   single.addDimension(CHIME_THROTTLES.operationDimension, operation);
   single.addMetric(CHIME_THROTTLES.name, MetricUnit.Count, 1);
+}
+
+/** Counts one floor event that did not reach the channel; published at once, like a Chime throttle. */
+export function countFloorEventLost(): void {
+  metrics.singleMetric().addMetric(FLOOR_EVENTS_LOST.name, MetricUnit.Count, 1);
 }
