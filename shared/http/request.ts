@@ -18,14 +18,26 @@ export interface ClaimsConfig {
  * over as a string like "[organizers staff]" (see parseGroups); the organizer group is one exact token.
  */
 export function identityFromEvent(event: HttpEvent, config: ClaimsConfig): Identity {
-  const claims = event.requestContext?.authorizer?.jwt?.claims;
+  return identityFromClaims(event.requestContext?.authorizer?.jwt?.claims, config);
+}
+
+/**
+ * The identity in a verified token's claims, as API Gateway hands them over (strings) or as AppSync
+ * and a JWT library do (arrays, booleans): a subject, a verified email, the organizer group.
+ */
+export function identityFromClaims(
+  claims: Record<string, unknown> | undefined,
+  config: ClaimsConfig,
+): Identity {
   const subject = claims?.sub;
   const email = claims?.[config.emailClaim];
+  const verified = claims?.email_verified;
   if (
     typeof subject !== 'string' ||
     typeof email !== 'string' ||
     email === '' ||
-    claims?.email_verified === 'false'
+    verified === false ||
+    verified === 'false'
   ) {
     throw new DomainError(
       'UNAUTHENTICATED',
