@@ -7,14 +7,18 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Server } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createMemoryRoomChannel } from '#adapters/memory/room-channel.ts';
 import { loadProgrammeFile } from '#config/programme-file.ts';
 import { toHttpError } from '#http/error-mapper.ts';
+import { identityFromClaims } from '#http/request.ts';
 import { functionNames } from '#http/routes.ts';
 import type { ProvisioningTrigger } from '#ports/meetings.ts';
+import type { RoomChannel } from '#ports/room-channel.ts';
 import type { everything } from '../functions/lib/runtime.ts';
 
 type Everything = ReturnType<typeof everything>;
 
+import { type LocalEventsServer, startLocalEventsServer } from './appsync-events.ts';
 import { type ChimeEmulator, type ChimeEventEnvelope, startChimeEmulator } from './chime-emulator/server.ts';
 import { type AdjustableClock, createAdjustableClock, DEFAULT_LOCAL_CLOCK } from './clock.ts';
 import { type LambdaHandler, type LocalRoute, sendJson, startDevServer } from './dev-server.ts';
@@ -49,6 +53,13 @@ export interface LocalStackOptions {
   closeRoomsEverySecond?: boolean;
   /** Warm instances per function, each with its own clients and caches, taking requests in turn (1). */
   instances?: number;
+  /**
+   * The local AppSync Events endpoint's port (the floor channel's WebSocket): 0 or unset picks a free
+   * one; false starts none (`channel` then only records what is published).
+   */
+  eventsPort?: number | false;
+  /** Milliseconds between the Events endpoint's `ka` messages (60 s, as AppSync Events). */
+  eventsKeepAliveMs?: number;
 }
 
 export interface LocalStack {
@@ -62,6 +73,10 @@ export interface LocalStack {
   events: ChimeEventEnvelope[];
   /** The local EventBridge rule → SQS → recorder path (with its DLQ). */
   pipeline: LocalEventPipeline;
+  /** The floor channel's WebSocket, ws://127.0.0.1:PORT/event/realtime (null when `eventsPort: false`). */
+  eventsUrl: string | null;
+  /** The floor channel the functions publish on (the local Events endpoint's, in this process). */
+  channel: RoomChannel;
   /** Resolves when no provisioning run is in flight. */
   provisioningIdle(): Promise<void>;
   /** Runs what has come due on the local clock now (the rooms' close), as POST /_local/clock does. */
@@ -137,6 +152,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       CHIME_RATE_PER_SECOND: String(options.chimeRatePerSecond ?? 9),
     });
     const runtime = await import('../functions/lib/runtime.ts');
+    const issuer = await createLocalIssuer({ issuer: `${url}/_local/issuer`, organizers: organizerEmails });
     // Which function made each AWS call (an async context per invocation), as the IAM actions it needs.
     const sdkCalls = new Map<string, Set<string>>();
     const onSdkCall = (service: string, actions: string[]) => {
@@ -166,8 +182,32 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
               provisioningRuns.add(run);
             },
           };
+    // AppSync Events, locally: subscribers authenticate with the HTTP API's JWT, and a subscribe is
+    // decided by the floor namespace's onSubscribe function (its rule, with its own repositories).
+    const { createFollowCheck } = await import('../functions/floor-channel-auth.ts');
+    const follows = as('floor-channel-auth', createFollowCheck({ clock, onSdkCall }));
+    let eventsServer: LocalEventsServer | null = null;
+    if (options.eventsPort !== false) {
+      eventsServer = await startLocalEventsServer({
+        port: options.eventsPort ?? 0,
+        ...(options.eventsKeepAliveMs ? { keepAliveMs: options.eventsKeepAliveMs } : {}),
+        authenticate: async (token) => {
+          const claims = await issuer.verify(token);
+          try {
+            return claims ? identityFromClaims(claims, runtime.claims) : null;
+          } catch {
+            return null;
+          }
+        },
+        authorizeSubscribe: follows,
+      });
+      const server = eventsServer;
+      stops.push(() => server.close());
+    }
+    const channel: RoomChannel = eventsServer?.channel ?? createMemoryRoomChannel();
+
     // What each function is given instead of what AWS provides.
-    const overrides = { clock, onSdkCall, ...(provisioning ? { provisioning } : {}) };
+    const overrides = { clock, onSdkCall, channel, ...(provisioning ? { provisioning } : {}) };
 
     const client = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'us-east-1' });
     await createEventTable(client, tableName);
@@ -231,7 +271,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await closing;
     });
 
-    const issuer = await createLocalIssuer({ issuer: `${url}/_local/issuer`, organizers: organizerEmails });
     const server: Server = await startDevServer({
       port,
       issuer,
@@ -263,6 +302,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       emulator,
       events,
       pipeline: eventPipeline,
+      eventsUrl: eventsServer?.url ?? null,
+      channel,
       provisioningIdle: async () => {
         while (provisioningRuns.size > 0) await Promise.allSettled([...provisioningRuns]);
       },

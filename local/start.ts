@@ -1,6 +1,7 @@
 /**
  * `npm start`: the backend with the sample event on this machine, no AWS account needed.
  *   PORT=3000                 the dev server's port
+ *   EVENTS_PORT=3001          the floor channel's WebSocket port (local AppSync Events); PORT+1 by default
  *   FLOORPASS_CLOCK=<ISO>     where the local clock starts (default: inside Session I)
  *   FLOORPASS_EVENT=<file>    the programme file (default events/hlc-2021.yaml)
  */
@@ -10,9 +11,11 @@ import { startLocalStack } from './stack.ts';
 
 async function main() {
   const port = Number(process.env.PORT ?? 3000);
+  const eventsPort = Number(process.env.EVENTS_PORT ?? (port ? port + 1 : 0));
   console.log('floorpass: starting DynamoDB Local, the Chime emulator and the dev server…');
   const stack = await startLocalStack({
     port,
+    eventsPort,
     closeRoomsEverySecond: true,
     ...(process.env.FLOORPASS_CLOCK ? { clock: process.env.FLOORPASS_CLOCK } : {}),
     ...(process.env.FLOORPASS_EVENT ? { eventFile: process.env.FLOORPASS_EVENT } : {}),
@@ -37,6 +40,7 @@ floorpass is up on ${u}   (local clock: ${stack.clock.now().toISOString()}, tabl
 Local services
   DynamoDB Local   ${stack.dynamoEndpoint}
   Chime emulator   ${stack.emulator.url}   (a test double of the Chime SDK Meetings API)
+  Floor channel    ${stack.eventsUrl}   (AppSync Events' WebSocket protocol; a test double)
 
 Personas: organizer@example.org (organizer), hod.fra@example.org (France, Head of Delegation),
   delegate.bra@example.org (Brazil, Delegate), delegate.vat@example.org (Holy See, Delegate),
@@ -78,6 +82,10 @@ Try it (needs curl and jq):
   # Brazil's delegate is checked in at the door of Session I (they hold the seat)
   curl -s -X POST ${u}/sessions/session-1/check-ins -H "Authorization: Bearer $ORG" -d "{\\"participantId\\":\\"$BRA_ID\\",\\"direction\\":\\"in\\"}" | jq
   curl -s ${u}/sessions/session-1/presence -H "Authorization: Bearer $ORG" | jq -c '.rows[] | {delegationCode, mode, since}'
+  # Follow Session I's floor as France (Node 22+ or a browser: the native WebSocket), with the client in
+  # shared/clients/floor-channel-client.ts; the Holy See is refused (subscribe_error):
+  #   const floor = await connectFloorChannel({ url: '${stack.eventsUrl}', token: FRA, WebSocket });
+  #   for await (const event of await floor.subscribe('session-1')) console.log(event);
   # Move the local clock
   curl -s -X POST ${u}/_local/clock -d '{"now":"2021-06-29T09:45:00-04:00"}'
 
