@@ -10,6 +10,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { tableSchema } from '#adapters/dynamodb/table-schema.ts';
+import type { FloorChannel } from './floor-channel.ts';
 
 /** The repository root: entries, lock file and tsconfig are found from here, whatever the cwd. */
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -42,6 +43,9 @@ export type ChimeAction =
   | 'ListAttendees'
   | 'UpdateAttendeeCapabilities'
   | 'DeleteAttendee';
+
+/** The AppSync Events actions a function may be granted: publishing on the floor channel. */
+export type ChannelAction = 'EventPublish';
 
 /** The Cognito user pool actions a function may be granted: a trigger's reads of one user. */
 export type UserPoolAction = 'AdminGetUser';
@@ -77,6 +81,8 @@ export class ServiceFunction extends Construct {
   readonly chimeActions: ChimeAction[] = [];
   /** The table actions granted (checked against what the function really sends, in the local stack). */
   readonly tableActions: TableAction[] = [];
+  /** The floor channel actions granted (likewise). */
+  readonly channelActions: ChannelAction[] = [];
   private tableBound = false;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
@@ -273,6 +279,21 @@ export class ServiceFunction extends Construct {
       ],
     });
     policy.attachToRole(this.role);
+    return this;
+  }
+
+  /**
+   * Lets this function publish floor events and sets EVENTS_HTTP_DOMAIN (runtime.channel(): a SigV4
+   * POST to the Events API's HTTP endpoint). The grant is appsync:EventPublish on the `floor` namespace
+   * only: not on the API's other namespaces, not EventSubscribe or EventConnect.
+   */
+  bindFloorChannel(channel: FloorChannel): this {
+    if (this.channelActions.length > 0) throw new Error(`${this.node.path}: bind the floor channel once`);
+    this.channelActions.push('EventPublish');
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['appsync:EventPublish'], resources: [channel.namespaceArn] }),
+    );
+    this.lambda.addEnvironment('EVENTS_HTTP_DOMAIN', channel.httpDomain);
     return this;
   }
 

@@ -7,6 +7,7 @@ import { type FunctionName, functionNames, routes } from '#http/routes.ts';
 import type { DeployConfig } from '../config.ts';
 import { EventApi } from '../constructs/api.ts';
 import { EventData } from '../constructs/data.ts';
+import { FloorChannel } from '../constructs/floor-channel.ts';
 import { EventIdentity } from '../constructs/identity.ts';
 import { MeetingEvents } from '../constructs/meeting-events.ts';
 import { Operations } from '../constructs/operations.ts';
@@ -143,6 +144,10 @@ export class EventStack extends Stack {
   readonly recorder: ServiceFunction;
   readonly roomCloser: ServiceFunction;
   readonly operations: Operations;
+  /** The floor's real-time channel (AppSync Events); functions publish on it with bindFloorChannel. */
+  readonly floorChannel: FloorChannel;
+  /** The channel's onSubscribe check: who may follow a room's floor. */
+  readonly floorChannelAuth: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: EventStackProps) {
     const { config } = props;
@@ -285,6 +290,30 @@ export class EventStack extends Stack {
       organizerGroup: config.claims.organizerGroup,
     });
 
+    // Who may follow a room's floor, asked by AppSync Events on each subscribe (onSubscribe, direct Lambda
+    // integration): participants.findByEmail and programme.getSession (GetItem), the delegation
+    // (delegations.get: BatchGetItem).
+    this.floorChannelAuth = new ServiceFunction(this, 'FloorChannelAuth', {
+      entry: 'floor-channel-auth',
+      description: "The floor channel's onSubscribe: who may follow a room's floor now",
+      timeout: Duration.seconds(5),
+      environment,
+    }).bindTable(table, { actions: ['GetItem', 'BatchGetItem'] });
+    NagSuppressions.addResourceSuppressions(this.floorChannelAuth.lambda, [
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Invoked synchronously by AppSync Events for each subscribe request (request/response), which refuses ' +
+          'the subscription when the function fails; the client subscribes again. A dead-letter queue only ever ' +
+          'receives failed asynchronous invocations, of which this function has none.',
+      },
+    ]);
+    this.floorChannel = new FloorChannel(this, 'FloorChannel', {
+      identity: this.identity,
+      auth: config.auth,
+      subscribeHandler: this.floorChannelAuth,
+    });
+
     this.api = new EventApi(this, 'Api', {
       routes,
       functions,
@@ -367,6 +396,14 @@ export class EventStack extends Stack {
       new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: this.identity.userPoolClient.userPoolClientId });
     }
+    new CfnOutput(this, 'FloorChannelRealtimeUrl', {
+      value: this.floorChannel.realtimeUrl,
+      description: 'Where clients follow a room’s floor: WebSocket, AppSync Events protocol, channel /floor/{sessionId}',
+    });
+    new CfnOutput(this, 'FloorChannelHttpUrl', {
+      value: this.floorChannel.httpUrl,
+      description: 'The floor channel’s publish endpoint (IAM); its host is the `host` clients put in their authorization',
+    });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'Kept on teardown' });
     new CfnOutput(this, 'DashboardUrl', { value: this.operations.dashboardUrl });
     new CfnOutput(this, 'AlarmTopicArn', {

@@ -15,6 +15,7 @@ import { tableSchema } from '#adapters/dynamodb/table-schema.ts';
 import { joinWindowOf, ProgrammeError } from '#domain/programme.ts';
 import { routeKey, routes } from '#http/routes.ts';
 import { ConfigError, readDeployConfig } from '../../infra/config.ts';
+import { ServiceFunction } from '../../infra/constructs/service-function.ts';
 import type { EventStack } from '../../infra/stacks/event-stack.ts';
 import { appWith, projectRoot, synthesizeEventStack } from './synth.ts';
 
@@ -310,8 +311,8 @@ describe('Stack: EventStack', () => {
     const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
     const triggerId = logicalId(stack.identity.tokenTrigger!.lambda);
     // Assess
-    // + seed, recorder, provisioner, room closer and the user pool's token trigger
-    expect(functions).toHaveLength(Object.keys(stack.functions).length + 5);
+    // + seed, recorder, provisioner, room closer, the floor channel's onSubscribe and the token trigger
+    expect(functions).toHaveLength(Object.keys(stack.functions).length + 6);
     for (const [id, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -447,6 +448,120 @@ describe('Stack: EventStack', () => {
     const closer = grantsOf(stack.roomCloser);
     expect(closer.dynamodb).toEqual(prefixed('dynamodb', ['GetItem', 'PutItem', 'Query', 'UpdateItem']));
     expect(closer.chime).toEqual(prefixed('chime', ['DeleteMeeting', 'ListAttendees', 'DeleteAttendee']));
+    const followCheck = grantsOf(stack.floorChannelAuth);
+    expect(followCheck.dynamodb).toEqual(prefixed('dynamodb', ['GetItem', 'BatchGetItem']));
+    expect(followCheck.chime).toEqual([]);
+  });
+
+  it('serves the floor channel: AppSync Events, IAM to publish, the user pool’s ID token to connect and subscribe', () => {
+    // Prepare
+    const [apiId, api] = Object.entries(resources).find(([, r]) => r.Type === 'AWS::AppSync::Api')!;
+    const config = api.Properties?.EventConfig as Record<string, unknown>;
+    const cognito = [{ AuthType: 'AMAZON_COGNITO_USER_POOLS' }];
+    // Assess
+    template.resourceCountIs('AWS::AppSync::Api', 1);
+    expect(config.AuthProviders).toEqual([
+      { AuthType: 'AWS_IAM' },
+      {
+        AuthType: 'AMAZON_COGNITO_USER_POOLS',
+        CognitoConfig: {
+          UserPoolId: { Ref: logicalId(stack.identity.userPool!) },
+          AwsRegion: { Ref: 'AWS::Region' },
+          AppIdClientRegex: {
+            'Fn::Join': ['', ['^', { Ref: logicalId(stack.identity.userPoolClient!) }, '$']],
+          },
+        },
+      },
+    ]);
+    expect(config).toMatchObject({
+      ConnectionAuthModes: cognito,
+      DefaultPublishAuthModes: [{ AuthType: 'AWS_IAM' }],
+      DefaultSubscribeAuthModes: cognito,
+    });
+    template.resourceCountIs('AWS::AppSync::ChannelNamespace', 1);
+    template.hasResourceProperties('AWS::AppSync::ChannelNamespace', {
+      ApiId: { 'Fn::GetAtt': [apiId, 'ApiId'] },
+      Name: 'floor',
+      PublishAuthModes: [{ AuthType: 'AWS_IAM' }],
+      SubscribeAuthModes: cognito,
+      HandlerConfigs: {
+        OnSubscribe: {
+          Behavior: 'DIRECT',
+          Integration: {
+            DataSourceName: 'FloorSubscribeCheck',
+            LambdaConfig: { InvokeType: 'REQUEST_RESPONSE' },
+          },
+        },
+      },
+      CodeHandlers: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::AppSync::DataSource', {
+      Name: 'FloorSubscribeCheck',
+      Type: 'AWS_LAMBDA',
+      LambdaConfig: {
+        LambdaFunctionArn: { 'Fn::GetAtt': [logicalId(stack.floorChannelAuth.lambda), 'Arn'] },
+      },
+    });
+  });
+
+  it('logs the floor channel’s errors to a log group of its own, with a retention, through a role that writes there only', () => {
+    // Prepare
+    const [, api] = Object.entries(resources).find(([, r]) => r.Type === 'AWS::AppSync::Api')!;
+    const logConfig = (api.Properties?.EventConfig as { LogConfig: { CloudWatchLogsRoleArn: unknown } })
+      .LogConfig;
+    const roleId = (logConfig.CloudWatchLogsRoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const logGroupId = logicalId(stack.floorChannel.logGroup);
+    // Assess
+    expect(logConfig).toEqual({
+      CloudWatchLogsRoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
+      LogLevel: 'ERROR',
+    });
+    expect(resources[logGroupId]?.Properties).toMatchObject({ RetentionInDays: 90 });
+    expect(arnText(resources[logGroupId]?.Properties?.LogGroupName)).toMatch(
+      /^\/aws\/appsync\/apis\/<.*\.ApiId>$/,
+    );
+    expect(resources[roleId]?.Properties?.ManagedPolicyArns).toBeUndefined();
+    expect(statementsByRole.get(roleId)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+      },
+    ]);
+  });
+
+  it('lets no function publish on the floor channel or subscribe to it unless bound to it', () => {
+    // Assess
+    for (const statements of statementsByRole.values()) {
+      for (const statement of statements) {
+        expect(asList(statement.Action).filter((a) => a.startsWith('appsync:'))).toEqual([]);
+      }
+    }
+  });
+
+  it('grants a function bound to the floor channel EventPublish on the floor namespace only, and its HTTP domain', () => {
+    // Prepare
+    const bound = synthesizeEventStack({ event: sample });
+    const publisher = new ServiceFunction(bound, 'Publisher', {
+      entry: 'get-me',
+      description: 'a function that publishes floor events',
+    }).bindFloorChannel(bound.floorChannel);
+    const boundResources = Template.fromStack(bound).toJSON().Resources as Resources;
+    const id = (c: IConstruct) => bound.getLogicalId(c.node.defaultChild as CfnElement);
+    const apiId = id(bound.floorChannel.api);
+    // Act
+    const statements = statementsByRoleOf(boundResources).get(id(publisher.role)) ?? [];
+    const publish = statements.filter((s) => asList(s.Action).some((a) => a.startsWith('appsync:')));
+    // Assess
+    expect(publisher.channelActions).toEqual(['EventPublish']);
+    expect(publish).toHaveLength(1);
+    expect(publish[0]).toMatchObject({ Effect: 'Allow', Action: 'appsync:EventPublish' });
+    expect(asList(publish[0]!.Resource).map(arnText)).toEqual([
+      `arn:<AWS::Partition>:appsync:<AWS::Region>:<AWS::AccountId>:apis/<${apiId}.ApiId>/channelNamespace/floor`,
+    ]);
+    expect(variablesOf(boundResources[id(publisher.lambda)])).toMatchObject({
+      EVENTS_HTTP_DOMAIN: { 'Fn::GetAtt': [apiId, 'Dns.Http'] },
+    });
   });
 
   it('grants the provision function BatchCreateAttendee on this account’s meeting ARNs, never on "*"', () => {
@@ -699,8 +814,16 @@ describe('Stack: EventStack', () => {
     template.resourceCountIs('AWS::Logs::MetricFilter', 0);
   });
 
-  it('outputs the API URL, user pool and client ids, table name, dashboard URL and provisioning DLQ URL', () => {
+  it('outputs the API URL, user pool and client ids, table name, dashboard URL, provisioning DLQ URL and the floor channel’s URLs', () => {
     // Assess
+    template.hasOutput('FloorChannelRealtimeUrl', {
+      Value: {
+        'Fn::Join': ['', ['wss://', { 'Fn::GetAtt': [Match.anyValue(), 'Dns.Realtime'] }, '/event/realtime']],
+      },
+    });
+    template.hasOutput('FloorChannelHttpUrl', {
+      Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [Match.anyValue(), 'Dns.Http'] }, '/event']] },
+    });
     for (const output of [
       'ApiUrl',
       'UserPoolId',
@@ -792,6 +915,28 @@ describe('Stack: EventStack', () => {
     });
     expect(Object.keys(oidc.findOutputs('UserPoolId'))).toEqual([]);
     oidc.hasOutput('JwtIssuer', { Value: 'https://login.example.int/realms/delegates' });
+    // The floor channel trusts the same provider and audiences for connecting and subscribing.
+    const oidcMode = [{ AuthType: 'OPENID_CONNECT' }];
+    oidc.hasResourceProperties('AWS::AppSync::Api', {
+      EventConfig: Match.objectLike({
+        AuthProviders: [
+          { AuthType: 'AWS_IAM' },
+          {
+            AuthType: 'OPENID_CONNECT',
+            OpenIDConnectConfig: {
+              Issuer: 'https://login.example.int/realms/delegates',
+              ClientId: '^(floorpass-api|floorpass-web)$',
+            },
+          },
+        ],
+        ConnectionAuthModes: oidcMode,
+        DefaultSubscribeAuthModes: oidcMode,
+      }),
+    });
+    oidc.hasResourceProperties('AWS::AppSync::ChannelNamespace', {
+      PublishAuthModes: [{ AuthType: 'AWS_IAM' }],
+      SubscribeAuthModes: oidcMode,
+    });
   });
 
   it('lets -c jwtIssuer and -c jwtAudience override the programme file’s identity provider', () => {
