@@ -398,11 +398,13 @@ export class EventStack extends Stack {
     }
     new CfnOutput(this, 'FloorChannelRealtimeUrl', {
       value: this.floorChannel.realtimeUrl,
-      description: 'Where clients follow a room’s floor: WebSocket, AppSync Events protocol, channel /floor/{sessionId}',
+      description:
+        'Where clients follow a room’s floor: WebSocket, AppSync Events protocol, channel /floor/{sessionId}',
     });
     new CfnOutput(this, 'FloorChannelHttpUrl', {
       value: this.floorChannel.httpUrl,
-      description: 'The floor channel’s publish endpoint (IAM); its host is the `host` clients put in their authorization',
+      description:
+        'The floor channel’s publish endpoint (IAM); its host is the `host` clients put in their authorization',
     });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'Kept on teardown' });
     new CfnOutput(this, 'DashboardUrl', { value: this.operations.dashboardUrl });

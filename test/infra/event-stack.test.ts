@@ -507,8 +507,9 @@ describe('Stack: EventStack', () => {
   it('logs the floor channel’s errors to a log group of its own, with a retention, through a role that writes there only', () => {
     // Prepare
     const [, api] = Object.entries(resources).find(([, r]) => r.Type === 'AWS::AppSync::Api')!;
-    const logConfig = (api.Properties?.EventConfig as { LogConfig: { CloudWatchLogsRoleArn: unknown } })
-      .LogConfig;
+    const { LogConfig: logConfig } = api.Properties!.EventConfig as {
+      LogConfig: { CloudWatchLogsRoleArn: unknown };
+    };
     const roleId = (logConfig.CloudWatchLogsRoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const logGroupId = logicalId(stack.floorChannel.logGroup);
     // Assess
