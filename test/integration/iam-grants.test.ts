@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { connectFloorChannel } from '#clients/floor-channel-client.ts';
 import type { ServiceFunction } from '../../infra/constructs/service-function.ts';
 import type { EventStack } from '../../infra/stacks/event-stack.ts';
 import type { LocalStack } from '../../local/stack.ts';
@@ -25,7 +27,10 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** Every route, and the functions that run on their own: provisioning, the recorder, the room close. */
+/**
+ * Every route, and the functions that run on their own: provisioning, the recorder, the room close, the
+ * floor channel's subscribe check.
+ */
 async function scenario() {
   const imported = await api.call('POST', '/participants/import', {
     as: ORG,
@@ -36,6 +41,13 @@ async function scenario() {
   });
   const [chile, peru] = imported.body.participants as { id: string }[];
   await api.call('GET', '/me', { as: FRA });
+  const floor = await connectFloorChannel({
+    url: stack.eventsUrl as string,
+    token: await stack.token(FRA),
+    WebSocket,
+  });
+  await floor.subscribe('session-1');
+  floor.close();
   const join = await api.call('POST', '/sessions/session-1/join', { as: FRA });
   await stack.provisioningIdle();
   stack.emulator.connect(join.body.meeting.MeetingId, join.body.attendee.AttendeeId);
@@ -84,6 +96,7 @@ async function scenario() {
 const granted = (fn: ServiceFunction) => [
   ...fn.tableActions.map((a) => `dynamodb:${a}`),
   ...fn.chimeActions.map((a) => `chime:${a}`),
+  ...fn.channelActions.map((a) => `appsync:${a}`),
 ];
 
 describe('IAM: what each function sends is what its role allows', () => {
@@ -98,6 +111,7 @@ describe('IAM: what each function sends is what its role allows', () => {
       'provision-room': eventStack.provisioner,
       'record-meeting-events': eventStack.recorder,
       'close-rooms': eventStack.roomCloser,
+      'floor-channel-auth': eventStack.floorChannelAuth,
     };
     for (const name of Object.keys(functions)) expect(used.has(name), `${name} ran`).toBe(true);
     const missing = Object.entries(functions).flatMap(([name, fn]) =>
