@@ -41,9 +41,11 @@ export interface FloorChannelProps {
  *   its answers are cached per token for a TTL, which would tie one room's answer to another's.
  * - the rule is the join policy (use-cases/follow-floor.ts), read from DynamoDB: the function needs the
  *   table whichever way it is called, and onSubscribe calls it only when someone subscribes.
- * AppSync does not ask again while a subscription stays open (it lasts as long as its connection): a
- * participant revoked meanwhile goes on receiving until the connection closes. The channel therefore
- * carries only what is no secret (the floor's state, never a JoinToken).
+ * AppSync does not ask again while a subscription stays open: it lasts as long as its WebSocket
+ * connection, which AppSync Events keeps for up to 24 hours. A participant revoked meanwhile (or whose
+ * room has closed) can go on receiving that room's floor events until the connection closes. The
+ * channel therefore carries only what is no secret (the floor's state, never a JoinToken), and what a
+ * client may do is still decided by the HTTP API and Chime, never by the channel.
  */
 export class FloorChannel extends Construct {
   readonly api: EventApi;

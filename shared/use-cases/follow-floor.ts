@@ -5,7 +5,8 @@
  * channel never tells more people about a floor than the room lets in. Nothing is written.
  *
  * The decision is made once, when the subscription starts: AppSync Events does not ask again while the
- * subscription stays open, which is why the channel carries nothing secret (never a JoinToken).
+ * subscription stays open (up to its connection's 24 hours), which is why the channel carries nothing
+ * secret (never a JoinToken).
  */
 import type { Identity } from '#domain/identity.ts';
 import { decideAccess } from '#domain/policy.ts';
