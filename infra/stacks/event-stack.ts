@@ -24,6 +24,8 @@ interface HttpFunctionSpec extends Omit<ServiceFunctionProps, 'entry' | 'environ
   chime?: readonly ChimeAction[];
   /** The function may create a room's meeting, and then asks the provision function to run for it. */
   triggersProvisioning?: true;
+  /** The function publishes floor events (runtime.channel()): appsync:EventPublish on the floor namespace. */
+  publishesFloor?: true;
 }
 
 /**
@@ -235,7 +237,13 @@ export class EventStack extends Stack {
 
     const functions = {} as Record<FunctionName, ServiceFunction>;
     for (const name of functionNames) {
-      const { table: access, chime, triggersProvisioning, ...spec } = httpFunctions[name];
+      const {
+        table: access,
+        chime,
+        triggersProvisioning,
+        publishesFloor: _publishes,
+        ...spec
+      } = httpFunctions[name];
       const fn = new ServiceFunction(this, pascal(name), { entry: name, environment, ...spec });
       fn.bindTable(table, access);
       if (chime) fn.bindChime(chime, { mediaRegion: config.chimeMediaRegion });
@@ -313,6 +321,9 @@ export class EventStack extends Stack {
       auth: config.auth,
       subscribeHandler: this.floorChannelAuth,
     });
+    for (const name of functionNames) {
+      if (httpFunctions[name].publishesFloor) functions[name].bindFloorChannel(this.floorChannel);
+    }
 
     this.api = new EventApi(this, 'Api', {
       routes,
