@@ -3,8 +3,9 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { chimeEventEnvelopeSchema } from '#domain/meeting-events.ts';
 import { logger } from '#observability/logger.ts';
+import { participantPresence } from '#use-cases/floor.ts';
 import { recordMeetingEvent } from '#use-cases/record-meeting-events.ts';
-import { createRuntime, type RuntimeOverrides } from './lib/runtime.ts';
+import { createRuntime, floorDeps, once, type RuntimeOverrides } from './lib/runtime.ts';
 
 /**
  * The attendance recorder: SQS (fed by the EventBridge rule for aws.chime) → the ledger. Each message
@@ -20,7 +21,11 @@ export function createRecordBatch(overrides: RuntimeOverrides = {}) {
     participants: r.participants(),
     unmatched: r.unmatched(),
     clock: r.clock,
+    // The floor hears of connections (the speakers list) and of its holder's drop (the grace).
+    presence: (roomId: string, participantId: string, connected: boolean, at: string) =>
+      participantPresence(floor(), roomId, participantId, connected, at),
   };
+  const floor = once(() => floorDeps(r));
   return (event: SQSEvent) => recordBatch(deps, event);
 }
 

@@ -1,12 +1,14 @@
 import { randomInt } from 'node:crypto';
 import type { ChimeSDKMeetingsClient } from '@aws-sdk/client-chime-sdk-meetings';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createChimeClient, createChimeMeetingProvider } from '#adapters/chime/chime-meeting-provider.ts';
 import { createAttendeeRepository } from '#adapters/dynamodb/attendee-repository.ts';
 import { createAuditLog } from '#adapters/dynamodb/audit-log.ts';
 import { createDocumentClient, type TableContext } from '#adapters/dynamodb/client.ts';
 import { createDelegationRepository } from '#adapters/dynamodb/delegation-repository.ts';
+import { createFloorRepository, createPresenceRepository } from '#adapters/dynamodb/floor-repository.ts';
 import { createJoinContextReader } from '#adapters/dynamodb/join-context.ts';
 import { createLedgerRepository, createUnmatchedEventLog } from '#adapters/dynamodb/ledger-repository.ts';
 import { createMeetingDirectory, createMeetingRegistry } from '#adapters/dynamodb/meeting-registry.ts';
@@ -15,14 +17,18 @@ import { createProgrammeRepository } from '#adapters/dynamodb/programme-reposito
 import { createDynamoRateLimiter } from '#adapters/dynamodb/rate-limiter.ts';
 import { createSeatRepository } from '#adapters/dynamodb/seat-repository.ts';
 import { createLambdaProvisioningTrigger } from '#adapters/lambda/provisioning-trigger.ts';
+import { createSqsTimers } from '#adapters/sqs/timers.ts';
 import { loadConfig } from '#config/env.ts';
 import type { ClaimsConfig } from '#http/request.ts';
 import { logger } from '#observability/logger.ts';
-import { countChimeThrottle, setMetricsEvent } from '#observability/metrics.ts';
+import { countChimeThrottle, countFloor, setMetricsEvent } from '#observability/metrics.ts';
 import type { Clock } from '#ports/clock.ts';
 import { systemClock } from '#ports/clock.ts';
 import type { IdGenerator } from '#ports/ids.ts';
 import type { ProvisioningTrigger } from '#ports/meetings.ts';
+import type { RoomChannel } from '#ports/room-channel.ts';
+import type { Timers } from '#ports/timers.ts';
+import { type FloorDeps, participantChangedOnFloors } from '#use-cases/floor.ts';
 
 /**
  * What every function shares: its configuration, parsed once at cold start (a missing variable stops it
@@ -56,10 +62,14 @@ export const ids: IdGenerator = {
 export interface RuntimeOverrides {
   clock?: Clock;
   provisioning?: ProvisioningTrigger;
+  /** The dev stack's WebSocket server instead of AppSync Events. */
+  channel?: RoomChannel;
+  /** The local clock's timers instead of the SQS timer queue. */
+  timers?: Timers;
   onSdkCall?: (service: 'dynamodb' | 'chime', actions: string[]) => void;
 }
 
-const once = <T>(make: () => T): (() => T) => {
+export const once = <T>(make: () => T): (() => T) => {
   let made: { value: T } | undefined;
   return () => {
     made ??= { value: make() };
@@ -129,15 +139,46 @@ export function createRuntime(overrides: RuntimeOverrides = {}) {
     ledger: once(() => createLedgerRepository(table())),
     unmatched: once(() => createUnmatchedEventLog(table())),
     directory: once(() => createMeetingDirectory(table())),
+    floors: once(() => createFloorRepository(table())),
+    presence: once(() => createPresenceRepository(table())),
+    channel: once((): RoomChannel => overrides.channel ?? awsChannel()),
+    timers: once(
+      (): Timers =>
+        overrides.timers ??
+        (config.TIMER_QUEUE_URL
+          ? createSqsTimers(
+              new SQSClient({ region: config.AWS_REGION }),
+              config.TIMER_QUEUE_URL,
+              overrides.clock ?? systemClock,
+            )
+          : unconfigured('TIMER_QUEUE_URL')),
+    ),
   };
   return runtime;
 }
 export type Runtime = ReturnType<typeof createRuntime>;
 
+/** A function not given the timer queue fails when it would schedule one, not at cold start. */
+const unconfigured = (name: string): Timers => ({
+  async schedule() {
+    throw new Error(`floorpass configuration is invalid: ${name} is required by this function`);
+  },
+});
+
+/** Until the AppSync Events publisher is configured: the floor's changes are logged, not published. */
+const awsChannel = (): RoomChannel => ({
+  async publish(roomId, event) {
+    logger.warn('floor channel not configured', { roomId, type: event.type });
+  },
+});
+
 /** What the attendee lifecycle takes (the join, provisioning, every change of a participant). */
 export const lifecycleDeps = (r: Runtime, options: { provisioning?: boolean } = {}) => {
   const provisioning = options.provisioning === false ? undefined : r.provisioning();
   return {
+    floors: r.floors(),
+    /** The floors a participant is on follow their change (resolved only when a change happens). */
+    participantChanged: (participantId: string) => participantChangedOnFloors(floorDeps(r), participantId),
     eventId: r.eventId,
     maxReplicas: r.maxReplicas,
     clock: r.clock,
@@ -154,6 +195,16 @@ export const lifecycleDeps = (r: Runtime, options: { provisioning?: boolean } = 
 
 /** What an audited use case takes. */
 export const auditDeps = (r: Runtime) => ({ audit: r.audit(), clock: r.clock, ids: r.ids });
+
+/** What running the floor takes: the attendee lifecycle, the record, the channel and the timers. */
+export const floorDeps = (r: Runtime): FloorDeps => ({
+  ...lifecycleDeps(r, { provisioning: false }),
+  ...auditDeps(r),
+  presence: r.presence(),
+  channel: r.channel(),
+  timers: r.timers(),
+  count: countFloor,
+});
 
 /** Locally only: tells `onSdkCall` of every call the client sends, as the IAM actions it needs. */
 function reportCalls(

@@ -41,6 +41,7 @@ export type ChimeAction =
   | 'BatchCreateAttendee'
   | 'ListAttendees'
   | 'UpdateAttendeeCapabilities'
+  | 'BatchUpdateAttendeeCapabilitiesExcept'
   | 'DeleteAttendee';
 
 /** The Cognito user pool actions a function may be granted: a trigger's reads of one user. */

@@ -115,6 +115,25 @@ const httpFunctions: Record<FunctionName, HttpFunctionSpec> = {
     // A closed room's meetings end: every JoinToken of the room stops working.
     chime: ['DeleteMeeting'],
   },
+  floor: {
+    description: 'The floor of each room: speakers list, grant, end, extend, promotion, interventions',
+    timeout: Duration.seconds(28),
+    // The floor item (Get, conditional Put), its record (Put, Query), presence (BatchGet), the holder's
+    // credential epoch (Update), the holder's attendees (Query on the table; the room's on byGroup for
+    // mute-all), the room's slot and counts (Get, Update), audit records (Put), the email index (byType).
+    table: {
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      indexes: ['byGroup', 'byType'],
+    },
+    // The microphone (UpdateAttendeeCapabilities; BatchUpdateAttendeeCapabilitiesExcept for mute-all), the
+    // holder's promotion attendee in the primary (CreateAttendee, DeleteAttendee).
+    chime: [
+      'UpdateAttendeeCapabilities',
+      'BatchUpdateAttendeeCapabilitiesExcept',
+      'CreateAttendee',
+      'DeleteAttendee',
+    ],
+  },
 };
 
 export interface EventStackProps extends StackProps {

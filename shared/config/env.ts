@@ -26,6 +26,10 @@ const envSchema = z.object({
   CHIME_RATE_PER_SECOND: z.coerce.number().int().min(0).max(1000).default(9),
   /** The function that makes a room's attendees ahead (invoked asynchronously). */
   PROVISION_FUNCTION_NAME: z.string().min(1).optional(),
+  /** The timer queue (the floor's warnings, deadlines and graces; rooms' closes): SQS with DelaySeconds. */
+  TIMER_QUEUE_URL: z.url().optional(),
+  /** The AppSync Events API's HTTP domain, where the floor's changes are published (IAM-signed). */
+  EVENTS_HTTP_DOMAIN: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof envSchema> & { CHIME_CONTROL_REGION: string };

@@ -14,3 +14,9 @@ export const EVENT_DIMENSION = 'event';
 
 /** Chime control-plane calls answered with a throttle (and retried by the adapter), one per call. */
 export const CHIME_THROTTLES = { name: 'ChimeThrottles', operationDimension: 'Operation' } as const;
+
+/** How late a timer fired (ms after its instant): the floor's cut must come within 2 s of the deadline. */
+export const TIMER_LATENESS = { name: 'TimerLatenessMs' } as const;
+
+/** A floor holder's microphone that Chime would not close (retried by a timer; an alarm). */
+export const FLOOR_CUT_FAILED = { name: 'FloorCutFailed' } as const;

@@ -1,7 +1,14 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MetricsOptions } from '@aws-lambda-powertools/metrics/types';
 import { logger } from './logger.ts';
-import { CHIME_THROTTLES, EVENT_DIMENSION, METRICS_NAMESPACE, METRICS_SERVICE } from './metric-names.ts';
+import {
+  CHIME_THROTTLES,
+  EVENT_DIMENSION,
+  FLOOR_CUT_FAILED,
+  METRICS_NAMESPACE,
+  METRICS_SERVICE,
+  TIMER_LATENESS,
+} from './metric-names.ts';
 
 /**
  * Powertools logs a warning on every flush that has nothing to publish, which is most invocations here.
@@ -42,4 +49,16 @@ export function countChimeThrottle(operation: string): void {
   const single = metrics.singleMetric();
   single.addDimension(CHIME_THROTTLES.operationDimension, operation);
   single.addMetric(CHIME_THROTTLES.name, MetricUnit.Count, 1);
+}
+
+/** How late a timer fired, in milliseconds (published at once: an alarm watches its maximum). */
+export function recordTimerLateness(ms: number): void {
+  const single = metrics.singleMetric();
+  single.addMetric(TIMER_LATENESS.name, MetricUnit.Milliseconds, Math.max(0, ms));
+}
+
+/** Counts a floor event operators must see (a cut Chime refused). */
+export function countFloor(metric: 'FloorCutFailed' | 'FloorCutRetried', value = 1): void {
+  const single = metrics.singleMetric();
+  single.addMetric(metric === 'FloorCutFailed' ? FLOOR_CUT_FAILED.name : metric, MetricUnit.Count, value);
 }
