@@ -1,8 +1,9 @@
 /**
  * CSV as spreadsheets write it and read it, through papaparse: RFC 4180 quoting (fields with a
- * delimiter, quote or line break quoted, quotes doubled), CRLF, LF or CR line ends, a leading UTF-8
- * byte-order mark ignored. What is ours: the delimiters we accept, the header rules of an import, and
- * formula neutralisation on export.
+ * delimiter, quote or line break quoted, quotes doubled), CRLF, LF or CR line ends (one kind per file:
+ * papaparse picks one, so a file that mixes them has rows run together, which the field count refuses),
+ * a leading UTF-8 byte-order mark ignored. What is ours: the delimiters we accept, the header rules of
+ * an import, and formula neutralisation on export.
  */
 import Papa from 'papaparse';
 
@@ -24,9 +25,9 @@ export class CsvError extends Error {
  * splits the first ten rows most evenly into more than one field (papaparse's guess; on a tie, the one
  * that gives more fields). A header row that names several columns settles it. A file of one column has
  * no delimiter to find and is read as one column, with the comma, unless its rows all hold the same
- * number of semicolons or tabs. A blank line is no record. A
- * quoted field left open, or with text after its closing quote, is refused with its row (rows counted
- * after the header, as in the other row errors), rather than read as something the file did not say.
+ * number of semicolons or tabs. A blank line is no record. A quoted field left open, or with text after
+ * its closing quote, is refused with its row (rows counted after the header, as in the other row
+ * errors), rather than read as something the file did not say.
  */
 export function readCsv(text: string): { records: string[][]; delimiter: CsvDelimiter } {
   const { data, errors, meta } = Papa.parse<string[]>(text, {
