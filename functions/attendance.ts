@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { delegationCategorySchema } from '#domain/delegations.ts';
 import { participantIdSchema } from '#domain/participants.ts';
-import { type HttpResult, httpApi, json } from '#http/api.ts';
+import { httpApi, json, report } from '#http/api.ts';
 import { pathParam } from '#http/path-parameters.ts';
 import { type HttpEvent, jsonBody, queryParams, validate } from '#http/request.ts';
 import {
@@ -35,22 +35,6 @@ const auditQuery = z
   });
 const limitQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 const sessionId = (event: HttpEvent) => pathParam(event, 'sessionId');
-
-/** JSON, or CSV as a download (UTF-8 with BOM, RFC 4180) when the use case returns one. */
-function report(result: { csv: string; filename: string } | object): HttpResult {
-  if ('csv' in result && typeof result.csv === 'string') {
-    return {
-      statusCode: 200,
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="${(result as { filename: string }).filename}"`,
-        'cache-control': 'no-store',
-      },
-      body: result.csv,
-    };
-  }
-  return json(200, result, { 'cache-control': 'no-store' });
-}
 
 /** Attendance: door check-ins, reports, presence, the roll call, the audit trail. */
 export function createHandler(overrides: RuntimeOverrides = {}) {

@@ -5,7 +5,8 @@ import type { Context } from 'aws-lambda';
 import { logger } from '#observability/logger.ts';
 import { metrics } from '#observability/metrics.ts';
 import { roomUpkeep } from '#use-cases/close-room.ts';
-import { auditDeps, createRuntime, lifecycleDeps, type RuntimeOverrides } from './lib/runtime.ts';
+import { closeRoomFloor } from '#use-cases/floor.ts';
+import { auditDeps, createRuntime, floorDeps, lifecycleDeps, type RuntimeOverrides } from './lib/runtime.ts';
 
 /** Longer than any join's budget (12 s): an attendee still unheld after it will never be stored. */
 const SWEEP_GRACE_MS = 20_000;
@@ -18,7 +19,11 @@ type Upkeep = Awaited<ReturnType<typeof roomUpkeep>>;
  */
 export function createCloseRooms(overrides: RuntimeOverrides & { sweepGraceMs?: number } = {}) {
   const r = createRuntime(overrides);
-  const deps = { ...lifecycleDeps(r, { provisioning: false }), ...auditDeps(r) };
+  const deps = {
+    ...lifecycleDeps(r, { provisioning: false }),
+    ...auditDeps(r),
+    closeFloor: (roomId: string) => closeRoomFloor(floorDeps(r), roomId),
+  };
   return async (): Promise<Upkeep> => {
     const upkeep = await roomUpkeep(deps, { sweepGraceMs: overrides.sweepGraceMs ?? SWEEP_GRACE_MS });
     for (const room of upkeep.closed) logger.info('room closed', { ...room });

@@ -42,8 +42,9 @@ const sendJsonOrCsv =
   `(${importColumns.join(',')}) with Content-Type: text/csv.`;
 
 /**
- * The rows of an import: a JSON array, or CSV with a header row (name,email,delegation,role) in UTF-8
- * (with or without a byte-order mark) or Windows-1252, which is converted. Any other content type is 415.
+ * The rows of an import: a JSON array, or CSV with a header row (name,email,delegation,role), separated
+ * by commas, semicolons or tabs (detected), in UTF-8 (with or without a byte-order mark) or Windows-1252,
+ * which is converted. Any other content type is 415.
  */
 function importRows(event: HttpEvent): { rows: unknown[]; encoding?: TextEncodingName } {
   const contentType = contentTypeOf(event);

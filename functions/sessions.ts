@@ -3,7 +3,8 @@ import { httpApi, json } from '#http/api.ts';
 import { pathParam } from '#http/path-parameters.ts';
 import { jsonBody } from '#http/request.ts';
 import { closeRoomNow, moveRoomEnd } from '#use-cases/close-room.ts';
-import { auditDeps, claims, createRuntime, type RuntimeOverrides } from './lib/runtime.ts';
+import { closeRoomFloor } from '#use-cases/floor.ts';
+import { auditDeps, claims, createRuntime, floorDeps, type RuntimeOverrides } from './lib/runtime.ts';
 
 const endBody = z.strictObject({
   end: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant with an offset' }),
@@ -17,6 +18,7 @@ export function createHandler(overrides: RuntimeOverrides = {}) {
     programme: r.programme(),
     registry: r.registry(),
     meetings: r.meetings(),
+    closeFloor: (roomId: string) => closeRoomFloor(floorDeps(r), roomId),
   };
   return httpApi(
     {

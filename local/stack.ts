@@ -7,7 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Server } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createMemoryRoomChannel } from '#adapters/memory/room-channel.ts';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadProgrammeFile } from '#config/programme-file.ts';
 import { toHttpError } from '#http/error-mapper.ts';
 import { identityFromClaims } from '#http/request.ts';
@@ -28,6 +28,7 @@ import { createLocalIssuer, type LocalIssuer } from './identity.ts';
 import { freePort } from './net.ts';
 import { organizerEmails, seedSample } from './seed.ts';
 import { createEventTable } from './table.ts';
+import { createLocalTimers, type LocalTimers } from './timers.ts';
 
 export interface LocalStackOptions {
   /** Dev server port; 0 picks a free one. */
@@ -55,11 +56,13 @@ export interface LocalStackOptions {
   instances?: number;
   /**
    * The local AppSync Events endpoint's port (the floor channel's WebSocket): 0 or unset picks a free
-   * one; false starts none (`channel` then only records what is published).
+   * one; false starts none (`published` still records what the functions publish).
    */
   eventsPort?: number | false;
   /** Milliseconds between the Events endpoint's `ka` messages (60 s, as AppSync Events). */
   eventsKeepAliveMs?: number;
+  /** Fire due timers (the floor's) every 100 ms as the local clock runs (default: with closeRoomsEverySecond). */
+  timersTick?: boolean;
 }
 
 export interface LocalStack {
@@ -81,6 +84,10 @@ export interface LocalStack {
   provisioningIdle(): Promise<void>;
   /** Runs what has come due on the local clock now (the rooms' close), as POST /_local/clock does. */
   runDue(): Promise<unknown>;
+  /** The local timer queue (the floor's warnings, deadlines and graces). */
+  timers: LocalTimers;
+  /** Everything published on the rooms' channels, in order (what subscribers receive). */
+  published: { roomId: string; event: Record<string, unknown> }[];
   /** Per function (its entry name), the IAM actions of the AWS calls it made so far. */
   sdkCalls(): Map<string, string[]>;
   /** The stack's own view of the table and Chime (for tests that look into them): not a function's. */
@@ -182,6 +189,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
               provisioningRuns.add(run);
             },
           };
+    // The floor's timers on the local clock, fired by the same function as the SQS queue's in AWS.
+    let fireTimers: (event: SQSEvent) => Promise<SQSBatchResponse> = async () => ({ batchItemFailures: [] });
+    const timers = createLocalTimers(clock, (event) => fireTimers(event));
     // AppSync Events, locally: subscribers authenticate with the HTTP API's JWT, and a subscribe is
     // decided by the floor namespace's onSubscribe function (its rule, with its own repositories).
     const { createFollowCheck } = await import('../functions/floor-channel-auth.ts');
@@ -204,10 +214,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const server = eventsServer;
       stops.push(() => server.close());
     }
-    const channel: RoomChannel = eventsServer?.channel ?? createMemoryRoomChannel();
-
+    // The rooms' channels: what AppSync Events carries in AWS, to the local endpoint's subscribers; every
+    // event is also kept in `published`, in order, for tests.
+    const published: { roomId: string; event: Record<string, unknown> }[] = [];
+    const localEvents = eventsServer?.channel;
+    const channel: RoomChannel = {
+      async publish(roomId, event) {
+        published.push({ roomId, event });
+        await localEvents?.publish(roomId, event);
+      },
+    };
     // What each function is given instead of what AWS provides.
-    const overrides = { clock, onSdkCall, channel, ...(provisioning ? { provisioning } : {}) };
+    const overrides = { clock, onSdkCall, timers, channel, ...(provisioning ? { provisioning } : {}) };
 
     const client = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'us-east-1' });
     await createEventTable(client, tableName);
@@ -242,6 +260,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // (their meetings end). At once when the clock is moved (POST /_local/clock) and, with
     // `closeRoomsEverySecond` (npm start), every second as the clock runs. Moving the local clock back
     // reopens the rooms that are open at the new instant (a local convenience: real clocks do not).
+    const { createFireTimers } = await import('../functions/fire-timers.ts');
+    fireTimers = as('fire-timers', createFireTimers(overrides));
     const { createCloseRooms } = await import('../functions/close-rooms.ts');
     const closeRooms = as('close-rooms', createCloseRooms(overrides));
     const { reopenRoomsOpenAt } = await import('#use-cases/close-room.ts');
@@ -253,7 +273,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           const now = clock.now().getTime();
           if (now < lastRun) await reopenRoomsOpenAt(deps);
           lastRun = now;
-          return await closeRooms();
+          const upkeep = await closeRooms();
+          await timers.fireDue();
+          return upkeep;
         } catch (error) {
           console.error(`floorpass: closing rooms failed: ${(error as Error).message}`);
           return undefined;
@@ -267,8 +289,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       closeTicker.unref();
       stops.push(async () => clearInterval(closeTicker));
     }
+    if (options.timersTick ?? options.closeRoomsEverySecond) {
+      const timerTicker = setInterval(() => void timers.fireDue(), 100);
+      timerTicker.unref();
+      stops.push(async () => clearInterval(timerTicker));
+    }
     stops.push(async () => {
       await closing;
+      await timers.fireDue();
     });
 
     const server: Server = await startDevServer({
@@ -309,6 +337,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
       token: (email, groups) => issuer.issue(email, groups ? { groups } : {}),
       runDue: closeDue,
+      timers,
+      published,
       deps,
       sdkCalls: () => new Map([...sdkCalls].map(([fn, actions]) => [fn, [...actions].sort()])),
       stop,
@@ -414,6 +444,20 @@ function localRoutes(ctx: {
     } else if (method === 'GET' && path === '/_local/chime/stats') {
       sendJson(res, 200, ctx.emulator.stats());
     } else {
+      const seen = /^\/_local\/meetings\/([^/]+)\/attendees\/([^/]+)$/.exec(path);
+      if (method === 'GET' && seen) {
+        // What Chime itself would enforce for this attendee (its Capabilities); the JoinToken left out.
+        try {
+          const { JoinToken: _secret, ...attendee } = ctx.emulator.attendee(
+            seen[1] as string,
+            seen[2] as string,
+          );
+          sendJson(res, 200, { Attendee: attendee });
+        } catch (error) {
+          sendJson(res, 404, { error: { code: 'NOT_FOUND', message: (error as Error).message } });
+        }
+        return true;
+      }
       const m = /^\/_local\/meetings\/([^/]+)\/attendees\/([^/]+)\/(connect|leave|drop)$/.exec(path);
       if (method !== 'POST' || !m) {
         sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `No local route ${method} ${path}.` } });

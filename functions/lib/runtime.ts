@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { ChimeSDKMeetingsClient } from '@aws-sdk/client-chime-sdk-meetings';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAppSyncEventsPublisher } from '#adapters/appsync/events-publisher.ts';
@@ -9,6 +10,7 @@ import { createAttendeeRepository } from '#adapters/dynamodb/attendee-repository
 import { createAuditLog } from '#adapters/dynamodb/audit-log.ts';
 import { createDocumentClient, type TableContext } from '#adapters/dynamodb/client.ts';
 import { createDelegationRepository } from '#adapters/dynamodb/delegation-repository.ts';
+import { createFloorRepository, createPresenceRepository } from '#adapters/dynamodb/floor-repository.ts';
 import { createJoinContextReader } from '#adapters/dynamodb/join-context.ts';
 import { createLedgerRepository, createUnmatchedEventLog } from '#adapters/dynamodb/ledger-repository.ts';
 import { createMeetingDirectory, createMeetingRegistry } from '#adapters/dynamodb/meeting-registry.ts';
@@ -17,15 +19,23 @@ import { createProgrammeRepository } from '#adapters/dynamodb/programme-reposito
 import { createDynamoRateLimiter } from '#adapters/dynamodb/rate-limiter.ts';
 import { createSeatRepository } from '#adapters/dynamodb/seat-repository.ts';
 import { createLambdaProvisioningTrigger } from '#adapters/lambda/provisioning-trigger.ts';
+import { createSqsTimers } from '#adapters/sqs/timers.ts';
 import { loadConfig } from '#config/env.ts';
 import type { ClaimsConfig } from '#http/request.ts';
 import { logger } from '#observability/logger.ts';
-import { countChimeThrottle, countFloorEventLost, setMetricsEvent } from '#observability/metrics.ts';
+import {
+  countChimeThrottle,
+  countFloor,
+  countFloorEventLost,
+  setMetricsEvent,
+} from '#observability/metrics.ts';
 import type { Clock } from '#ports/clock.ts';
 import { systemClock } from '#ports/clock.ts';
 import type { IdGenerator } from '#ports/ids.ts';
 import type { ProvisioningTrigger } from '#ports/meetings.ts';
 import type { RoomChannel } from '#ports/room-channel.ts';
+import type { Timers } from '#ports/timers.ts';
+import { type FloorDeps, participantChangedOnFloors } from '#use-cases/floor.ts';
 
 /**
  * What every function shares: its configuration, parsed once at cold start (a missing variable stops it
@@ -63,11 +73,14 @@ export type SdkService = 'dynamodb' | 'chime' | 'appsync';
 export interface RuntimeOverrides {
   clock?: Clock;
   provisioning?: ProvisioningTrigger;
+  /** The dev stack's WebSocket server instead of AppSync Events. */
   channel?: RoomChannel;
+  /** The local clock's timers instead of the SQS timer queue. */
+  timers?: Timers;
   onSdkCall?: (service: SdkService, actions: string[]) => void;
 }
 
-const once = <T>(make: () => T): (() => T) => {
+export const once = <T>(make: () => T): (() => T) => {
   let made: { value: T } | undefined;
   return () => {
     made ??= { value: make() };
@@ -119,9 +132,9 @@ export function createRuntime(overrides: RuntimeOverrides = {}) {
           )
         : undefined),
   );
-  // The floor channel: the local stack's own, or AppSync Events for a function bound to it (its
-  // EVENTS_HTTP_DOMAIN). Asking for it in a function that was not bound is a wiring error, found at
-  // cold start.
+  // The floor channel: the local stack's own, or AppSync Events for a function bound to it
+  // (ServiceFunction.bindFloorChannel sets EVENTS_HTTP_DOMAIN). A function not bound to it logs and
+  // counts what it could not publish: publishing never fails the change it tells of.
   const channel = once((): RoomChannel => {
     const local = overrides.channel;
     if (local) {
@@ -135,19 +148,22 @@ export function createRuntime(overrides: RuntimeOverrides = {}) {
           }
         : local;
     }
+    const onLost = (roomId: string, reason: string) => {
+      logger.warn('floor event not delivered', { roomId, reason });
+      countFloorEventLost();
+    };
     if (!config.EVENTS_HTTP_DOMAIN) {
-      throw new Error(
-        'floorpass configuration is invalid: EVENTS_HTTP_DOMAIN is not set (bind the function to the floor channel)',
-      );
+      return {
+        async publish(roomId) {
+          onLost(roomId, 'EVENTS_HTTP_DOMAIN is not set: the function is not bound to the floor channel');
+        },
+      };
     }
     return createAppSyncEventsPublisher({
       endpoint: `https://${config.EVENTS_HTTP_DOMAIN}/event`,
       region: config.AWS_REGION,
       credentials: defaultProvider(),
-      onLost: (roomId, reason) => {
-        logger.warn('floor event not delivered', { roomId, reason });
-        countFloorEventLost();
-      },
+      onLost,
     });
   });
   const runtime = {
@@ -169,15 +185,38 @@ export function createRuntime(overrides: RuntimeOverrides = {}) {
     ledger: once(() => createLedgerRepository(table())),
     unmatched: once(() => createUnmatchedEventLog(table())),
     directory: once(() => createMeetingDirectory(table())),
+    floors: once(() => createFloorRepository(table())),
+    presence: once(() => createPresenceRepository(table())),
+    timers: once(
+      (): Timers =>
+        overrides.timers ??
+        (config.TIMER_QUEUE_URL
+          ? createSqsTimers(
+              new SQSClient({ region: config.AWS_REGION }),
+              config.TIMER_QUEUE_URL,
+              overrides.clock ?? systemClock,
+            )
+          : unconfigured('TIMER_QUEUE_URL')),
+    ),
   };
   return runtime;
 }
 export type Runtime = ReturnType<typeof createRuntime>;
 
+/** A function not given the timer queue fails when it would schedule one, not at cold start. */
+const unconfigured = (name: string): Timers => ({
+  async schedule() {
+    throw new Error(`floorpass configuration is invalid: ${name} is required by this function`);
+  },
+});
+
 /** What the attendee lifecycle takes (the join, provisioning, every change of a participant). */
 export const lifecycleDeps = (r: Runtime, options: { provisioning?: boolean } = {}) => {
   const provisioning = options.provisioning === false ? undefined : r.provisioning();
   return {
+    floors: r.floors(),
+    /** The floors a participant is on follow their change (resolved only when a change happens). */
+    participantChanged: (participantId: string) => participantChangedOnFloors(floorDeps(r), participantId),
     eventId: r.eventId,
     maxReplicas: r.maxReplicas,
     clock: r.clock,
@@ -194,6 +233,16 @@ export const lifecycleDeps = (r: Runtime, options: { provisioning?: boolean } = 
 
 /** What an audited use case takes. */
 export const auditDeps = (r: Runtime) => ({ audit: r.audit(), clock: r.clock, ids: r.ids });
+
+/** What running the floor takes: the attendee lifecycle, the record, the channel and the timers. */
+export const floorDeps = (r: Runtime): FloorDeps => ({
+  ...lifecycleDeps(r, { provisioning: false }),
+  ...auditDeps(r),
+  presence: r.presence(),
+  channel: r.channel(),
+  timers: r.timers(),
+  count: countFloor,
+});
 
 /** Locally only: tells `onSdkCall` of every call the client sends, as the IAM actions it needs. */
 function reportCalls(

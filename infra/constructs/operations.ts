@@ -38,6 +38,8 @@ export interface OperationsProps {
   meetingEvents: MeetingEvents;
   /** Its function is also in `functions`, for its crash and throttle alarms. */
   provisioning: RoomProvisioning;
+  /** The floor's timers: lateness, failed cuts and dead letters alarm here too. */
+  timerAlarms?: readonly Alarm[];
 }
 
 const minute = Duration.minutes(1);
@@ -167,7 +169,11 @@ export class Operations extends Construct {
       evaluationPeriods: 5,
     });
 
-    for (const deadLetterAlarm of [props.meetingEvents.deadLetterAlarm, props.provisioning.deadLetterAlarm]) {
+    for (const deadLetterAlarm of [
+      props.meetingEvents.deadLetterAlarm,
+      props.provisioning.deadLetterAlarm,
+      ...(props.timerAlarms ?? []),
+    ]) {
       deadLetterAlarm.addAlarmAction(new SnsAction(this.alarmTopic));
       this.alarms.push(deadLetterAlarm);
     }

@@ -42,6 +42,7 @@ export type ChimeAction =
   | 'BatchCreateAttendee'
   | 'ListAttendees'
   | 'UpdateAttendeeCapabilities'
+  | 'BatchUpdateAttendeeCapabilitiesExcept'
   | 'DeleteAttendee';
 
 /** The AppSync Events actions a function may be granted: publishing on the floor channel. */
@@ -69,9 +70,10 @@ export interface ServiceFunctionProps {
 
 /**
  * Every Lambda function of floorpass, with the house defaults: Node.js 22 on arm64, one esbuild bundle
- * (minified ESM, AWS SDK v3 inside, source maps), its own log group with a retention, X-Ray tracing,
- * the Powertools environment, and a role that starts empty. Access is added with the `bind*` helpers,
- * which grant and configure together, so a permission never exists without the setting that uses it.
+ * (minified ESM, AWS SDK v3 inside, source maps), its own log group with a retention, the Powertools
+ * environment, no X-Ray tracing (see `tracing` below), and a role that starts empty. Access is added with
+ * the `bind*` helpers, which grant and configure together, so a permission never exists without the
+ * setting that uses it.
  */
 export class ServiceFunction extends Construct {
   readonly lambda: NodejsFunction;
@@ -111,7 +113,14 @@ export class ServiceFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.seconds(10),
-      tracing: Tracing.ACTIVE,
+      // No active tracing. No code here writes a segment: Powertools Tracer wraps the AWS X-Ray SDK,
+      // which entered maintenance mode on 25 February 2026 and loses support on 25 February 2027 (AWS
+      // recommends OpenTelemetry instead), and the HTTP API cannot start a trace (X-Ray traces REST APIs
+      // only). What Lambda's own segments would show (init and invocation times) is in each REPORT log
+      // line and the Lambda metrics. Without tracing the roles carry no xray:* grant on Resource "*".
+      // Tracing that comes back (OpenTelemetry) must capture neither events (Authorization headers) nor
+      // responses (JoinTokens).
+      tracing: Tracing.DISABLED,
       logGroup: this.logGroup,
       role: this.role,
       environment: {
@@ -119,10 +128,9 @@ export class ServiceFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: 'floorpass',
         POWERTOOLS_METRICS_NAMESPACE: 'floorpass',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        // Events carry the Authorization header and responses carry JoinTokens: neither may reach a log
-        // line or an X-Ray segment, whatever a later change to the handlers turns on.
+        // Events carry the Authorization header: they may not reach a log line, whatever a later change
+        // to the handlers turns on.
         POWERTOOLS_LOGGER_LOG_EVENT: 'false',
-        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
         ...props.environment,
       },
       bundling: {
@@ -144,20 +152,6 @@ export class ServiceFunction extends Construct {
       },
     });
 
-    NagSuppressions.addResourceSuppressions(
-      this.role,
-      [
-        {
-          id: 'AwsSolutions-IAM5',
-          reason:
-            'X-Ray tracing (Tracing.ACTIVE) adds xray:PutTraceSegments and xray:PutTelemetryRecords, which ' +
-            'support no resource-level permissions, so IAM only accepts Resource "*" for them. No other ' +
-            'statement in this policy uses a wildcard (the infra tests assert it).',
-          appliesTo: ['Resource::*'],
-        },
-      ],
-      true,
-    );
     const runtimeReason =
       'Node.js 22 is a supported Lambda runtime and the one the project builds, type-checks and tests ' +
       'for (tsconfig ES2023, esbuild target node22). Moving to a newer runtime is a deliberate upgrade ' +
@@ -165,6 +159,13 @@ export class ServiceFunction extends Construct {
     NagSuppressions.addResourceSuppressions(this.lambda, [
       { id: 'AwsSolutions-L1', reason: runtimeReason },
       { id: 'Serverless-LambdaLatestVersion', reason: runtimeReason },
+      {
+        id: 'Serverless-LambdaTracing',
+        reason:
+          'Active X-Ray tracing is off on purpose: no code writes segments, the X-Ray SDK that Powertools ' +
+          'Tracer wraps is in maintenance mode until its end of support on 25 February 2027, and the HTTP ' +
+          'API cannot start a trace. Init and invocation times are in the REPORT log lines and Lambda metrics.',
+      },
     ]);
   }
 

@@ -8,6 +8,7 @@ import type { DeployConfig } from '../config.ts';
 import { EventApi } from '../constructs/api.ts';
 import { EventData } from '../constructs/data.ts';
 import { FloorChannel } from '../constructs/floor-channel.ts';
+import { FloorTimers } from '../constructs/floor-timers.ts';
 import { EventIdentity } from '../constructs/identity.ts';
 import { MeetingEvents } from '../constructs/meeting-events.ts';
 import { Operations } from '../constructs/operations.ts';
@@ -24,8 +25,6 @@ interface HttpFunctionSpec extends Omit<ServiceFunctionProps, 'entry' | 'environ
   chime?: readonly ChimeAction[];
   /** The function may create a room's meeting, and then asks the provision function to run for it. */
   triggersProvisioning?: true;
-  /** The function publishes floor events (runtime.channel()): appsync:EventPublish on the floor namespace. */
-  publishesFloor?: true;
 }
 
 /**
@@ -114,9 +113,31 @@ const httpFunctions: Record<FunctionName, HttpFunctionSpec> = {
     timeout: Duration.seconds(28),
     // The programme (Get, conditional Put), the room's slot (Get; closing is a conditional Put, reopening
     // an Update), the audit record (Put).
-    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
-    // A closed room's meetings end: every JoinToken of the room stops working.
-    chime: ['DeleteMeeting'],
+    // Closing a room ends its floor: the floor item (Get, Put) and record (Put); the holder's epoch
+    // (Update) and attendees (Query, Delete of a record already gone on Chime).
+    table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query', 'DeleteItem'] },
+    // A closed room's meetings end: every JoinToken of the room stops working. The floor's cut
+    // (UpdateAttendeeCapabilities, DeleteAttendee of a promotion) follows the ended intervention.
+    chime: ['DeleteMeeting', 'UpdateAttendeeCapabilities', 'DeleteAttendee'],
+  },
+  floor: {
+    description: 'The floor of each room: speakers list, grant, end, extend, promotion, interventions',
+    timeout: Duration.seconds(28),
+    // The floor item (Get, conditional Put), its record (Put, Query), presence (BatchGet), the holder's
+    // credential epoch (Update), the holder's attendees (Query on the table; the room's on byGroup for
+    // mute-all), the room's slot and counts (Get, Update), audit records (Put), the email index (byType).
+    table: {
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      indexes: ['byGroup', 'byType'],
+    },
+    // The microphone (UpdateAttendeeCapabilities; BatchUpdateAttendeeCapabilitiesExcept for mute-all), the
+    // holder's promotion attendee in the primary (CreateAttendee, DeleteAttendee).
+    chime: [
+      'UpdateAttendeeCapabilities',
+      'BatchUpdateAttendeeCapabilitiesExcept',
+      'CreateAttendee',
+      'DeleteAttendee',
+    ],
   },
 };
 
@@ -145,6 +166,8 @@ export class EventStack extends Stack {
   readonly meetingEvents: MeetingEvents;
   readonly recorder: ServiceFunction;
   readonly roomCloser: ServiceFunction;
+  readonly timers: FloorTimers;
+  readonly timerFunction: ServiceFunction;
   readonly operations: Operations;
   /** The floor's real-time channel (AppSync Events); functions publish on it with bindFloorChannel. */
   readonly floorChannel: FloorChannel;
@@ -237,13 +260,7 @@ export class EventStack extends Stack {
 
     const functions = {} as Record<FunctionName, ServiceFunction>;
     for (const name of functionNames) {
-      const {
-        table: access,
-        chime,
-        triggersProvisioning,
-        publishesFloor: _publishes,
-        ...spec
-      } = httpFunctions[name];
+      const { table: access, chime, triggersProvisioning, ...spec } = httpFunctions[name];
       const fn = new ServiceFunction(this, pascal(name), { entry: name, environment, ...spec });
       fn.bindTable(table, access);
       if (chime) fn.bindChime(chime, { mediaRegion: config.chimeMediaRegion });
@@ -321,9 +338,6 @@ export class EventStack extends Stack {
       auth: config.auth,
       subscribeHandler: this.floorChannelAuth,
     });
-    for (const name of functionNames) {
-      if (httpFunctions[name].publishesFloor) functions[name].bindFloorChannel(this.floorChannel);
-    }
 
     this.api = new EventApi(this, 'Api', {
       routes,
@@ -332,15 +346,49 @@ export class EventStack extends Stack {
       corsOrigins: config.corsOrigins,
     });
 
+    // The floor's timers (warnings, deadlines, graces, cuts to retry), second-precise.
+    this.timers = new FloorTimers(this, 'FloorTimers', { eventId: event.id });
+    this.timerFunction = new ServiceFunction(this, 'FireTimers', {
+      entry: 'fire-timers',
+      description: 'Fires the floor timers (warning, deadline cut, grace) from the timer queue',
+      // Below the queue's 30 s visibility timeout.
+      timeout: Duration.seconds(25),
+      environment,
+    })
+      // The floor item (Get, Put), its record and audit (Put), the holder's epoch and the room's counts
+      // (Update), their attendees (Query) and a deleted one's record (Delete); a room's close (the
+      // programme, the slot: Get, Put).
+      .bindTable(table, {
+        actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      })
+      // The cut: UpdateAttendeeCapabilities, DeleteAttendee (the promotion); a room's close: DeleteMeeting.
+      .bindChime(['UpdateAttendeeCapabilities', 'DeleteAttendee', 'DeleteMeeting'], {
+        mediaRegion: config.chimeMediaRegion,
+      });
+    this.timers.attachConsumer(this.timerFunction);
+    // Whatever can change a floor may schedule its timers (and a cut's retry).
+    for (const fn of [
+      this.timerFunction,
+      functions.floor,
+      functions.participants,
+      functions.delegations,
+      functions.sessions,
+    ]) {
+      this.timers.bindScheduler(fn);
+    }
+
     this.meetingEvents = new MeetingEvents(this, 'MeetingEvents', { eventId: event.id });
-    // Meeting → room (directory) and participant lookups (Get); ledger and unmatched events (Put).
+    // Meeting → room (directory) and participant lookups (Get); ledger and unmatched events (Put); the
+    // floor hears of connections: presence (Update), a holder's drop (the floor item: Get, Put; its
+    // record and audit: Put) and the grace timer.
     this.recorder = new ServiceFunction(this, 'RecordMeetingEvents', {
       entry: 'record-meeting-events',
       description: 'Records Chime meeting events from the queue into the attendance ledger',
       timeout: Duration.seconds(30),
       environment,
-    }).bindTable(table, { actions: ['GetItem', 'PutItem'] });
+    }).bindTable(table, { actions: ['GetItem', 'PutItem', 'UpdateItem'] });
     this.meetingEvents.attachRecorder(this.recorder);
+    this.timers.bindScheduler(this.recorder);
 
     // Rooms close on their own: every minute, the rooms whose join window has ended have their meetings
     // ended (DeleteMeeting), so no JoinToken outlives its room by more than a minute. EventBridge
@@ -353,11 +401,30 @@ export class EventStack extends Stack {
     })
       // The programme and each room's slot (Get), the closed slot (conditional Put), the audit (Put); for a
       // sweep asked for, the room's attendees (Query byGroup) and the request cleared (Update).
-      .bindTable(table, { actions: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], indexes: ['byGroup'] })
-      // Closing: DeleteMeeting. Sweeping: ListAttendees, DeleteAttendee.
-      .bindChime(['DeleteMeeting', 'ListAttendees', 'DeleteAttendee'], {
+      // Closing a room ends its floor (the floor item: Get, Put; the holder's attendees: Query, Delete).
+      .bindTable(table, {
+        actions: ['GetItem', 'BatchGetItem', 'PutItem', 'Query', 'UpdateItem', 'DeleteItem'],
+        indexes: ['byGroup'],
+      })
+      // Closing: DeleteMeeting. Sweeping: ListAttendees, DeleteAttendee. The floor's cut:
+      // UpdateAttendeeCapabilities.
+      .bindChime(['DeleteMeeting', 'ListAttendees', 'DeleteAttendee', 'UpdateAttendeeCapabilities'], {
         mediaRegion: config.chimeMediaRegion,
       });
+    this.timers.bindScheduler(this.roomCloser);
+    // Whatever can change a floor tells the room's followers (floorDeps: runtime.channel()): the same
+    // functions that schedule its timers.
+    for (const fn of [
+      this.timerFunction,
+      functions.floor,
+      functions.participants,
+      functions.delegations,
+      functions.sessions,
+      this.recorder,
+      this.roomCloser,
+    ]) {
+      fn.bindFloorChannel(this.floorChannel);
+    }
     const closeRule = new Rule(this, 'CloseRoomsEveryMinute', {
       description: `floorpass ${event.id}: close the rooms whose join window has ended`,
       schedule: Schedule.rate(Duration.minutes(1)),
@@ -394,11 +461,13 @@ export class EventStack extends Stack {
         this.recorder,
         this.provisioner,
         this.roomCloser,
+        this.timerFunction,
         ...(this.identity.tokenTrigger ? [this.identity.tokenTrigger] : []),
       ],
       table,
       meetingEvents: this.meetingEvents,
       provisioning: this.provisioning,
+      timerAlarms: this.timers.alarms,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
@@ -424,6 +493,10 @@ export class EventStack extends Stack {
       description: 'Subscribe the on-call address or pager to this topic',
     });
     new CfnOutput(this, 'MeetingEventsQueueUrl', { value: this.meetingEvents.queue.queueUrl });
+    new CfnOutput(this, 'FloorTimersDeadLetterQueueUrl', {
+      value: this.timers.deadLetterQueue.queueUrl,
+      description: 'Floor timers that failed five times (a floor may be left running)',
+    });
     new CfnOutput(this, 'ProvisioningDeadLetterQueueUrl', {
       value: this.provisioning.deadLetterQueue.queueUrl,
       description: 'Provisioning runs given up on, one message per room',

@@ -100,6 +100,8 @@ export interface ChimeEmulator {
   leave(meetingId: string, attendeeId: string): void;
   /** The client's connection drops (AttendeeDropped). */
   drop(meetingId: string, attendeeId: string): void;
+  /** The emulator's own view of an attendee (what Chime enforces: its Capabilities); throws if unknown. */
+  attendee(meetingId: string, attendeeId: string): Record<string, unknown>;
   /** The next `count` calls to `operation` (an SDK operation name, or '*') answer 429 ThrottlingException. */
   injectThrottles(operation: string, count: number): void;
   /** The next `count` calls to `operation` (or '*') answer the given error instead. */
@@ -234,6 +236,7 @@ export async function startChimeEmulator(options: ChimeEmulatorOptions = {}): Pr
     connect: (meetingId, attendeeId) => state.connect(meetingId, attendeeId),
     leave: (meetingId, attendeeId) => state.leave(meetingId, attendeeId),
     drop: (meetingId, attendeeId) => state.drop(meetingId, attendeeId),
+    attendee: (meetingId, attendeeId) => ({ ...state.getAttendee(meetingId, attendeeId) }),
     injectThrottles: (operation, count) => injectFaults(operation, count, 'ThrottlingException'),
     injectFaults,
     injectBatchEntryErrors: (count, code) => state.injectBatchEntryErrors(count, code),

@@ -26,6 +26,8 @@ const envSchema = z.object({
   CHIME_RATE_PER_SECOND: z.coerce.number().int().min(0).max(1000).default(9),
   /** The function that makes a room's attendees ahead (invoked asynchronously). */
   PROVISION_FUNCTION_NAME: z.string().min(1).optional(),
+  /** The timer queue (the floor's warnings, deadlines and graces; rooms' closes): SQS with DelaySeconds. */
+  TIMER_QUEUE_URL: z.url().optional(),
   /**
    * The floor channel's AppSync Events HTTP domain (`…appsync-api.<region>.amazonaws.com`), set on the
    * functions granted publishing (ServiceFunction.bindFloorChannel). Unset locally: the stack passes its

@@ -26,6 +26,12 @@ export const errorCodes = [
   'NOT_FOUND',
   'METHOD_NOT_ALLOWED',
   'UNSUPPORTED_MEDIA_TYPE',
+  'UNKNOWN_FLOOR_REQUEST',
+  'ALREADY_ON_LIST',
+  'FLOOR_NOT_ALLOWED',
+  'FLOOR_EMPTY',
+  'FLOOR_HELD',
+  'NO_FLOOR_HOLDER',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

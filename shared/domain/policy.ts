@@ -1,5 +1,6 @@
 import { categoryLabels, type DelegationCategory } from './delegations.ts';
 import type { ErrorCode } from './errors.ts';
+import type { FloorMode } from './floor.ts';
 import type { Participant, ParticipantRole } from './participants.ts';
 import { joinWindowOf, type Session } from './programme.ts';
 
@@ -54,7 +55,8 @@ export function decideStanding({
   participant,
   category,
   session,
-}: Omit<AccessRequest, 'now'>): StandingDecision {
+  holdsFloor = false,
+}: Omit<AccessRequest, 'now'> & { holdsFloor?: boolean }): StandingDecision {
   if (participant.revoked) {
     return {
       allowed: false,
@@ -82,15 +84,21 @@ export function decideStanding({
     };
   }
   const maySpeak = presenter || session.speakers.includes(participant.role);
-  return { allowed: true, maySpeak, capabilities: capabilitiesFor(participant.role, maySpeak) };
+  return { allowed: true, maySpeak, capabilities: capabilitiesFor(participant.role, maySpeak, holdsFloor) };
 }
 
 /**
  * The access rule of the event: the standing rule above, then when (the doors). Every join, and every
  * rejoin, is decided here.
  */
-export function decideAccess({ participant, category, session, now }: AccessRequest): AccessDecision {
-  const standing = decideStanding({ participant, category, session });
+export function decideAccess({
+  participant,
+  category,
+  session,
+  now,
+  holdsFloor = false,
+}: AccessRequest & { holdsFloor?: boolean }): AccessDecision {
+  const standing = decideStanding({ participant, category, session, holdsFloor });
   if (!standing.allowed) return standing;
   const { opensAt, closesAt } = joinWindowOf(session);
   if (now < opensAt) {
@@ -114,10 +122,54 @@ export function decideAccess({ participant, category, session, now }: AccessRequ
     allowed: true,
     maySpeak: standing.maySpeak,
     capabilities: standing.capabilities,
-    interventionLimitSeconds:
-      participant.role === 'HeadOfDelegation' ? session.interventionLimitSeconds : null,
+    interventionLimitSeconds: mayTakeFloor(participant, category, session)
+      ? session.interventionLimitSeconds
+      : null,
     closesAt,
   };
+}
+
+/** Whether the room's floor is for this participant's category and role (the rest of the rule aside). */
+export const mayTakeFloor = (
+  participant: Pick<Participant, 'role'>,
+  category: DelegationCategory,
+  session: Session,
+): boolean =>
+  !!session.floor?.categories.includes(category) && session.floor.roles.includes(participant.role);
+
+export type FloorDecision =
+  | { allowed: true; mode: FloorMode }
+  | {
+      allowed: false;
+      code: 'FLOOR_NOT_ALLOWED' | 'PARTICIPANT_REVOKED' | 'SESSION_RESTRICTED';
+      message: string;
+    };
+
+/**
+ * Whether a participant may be on a room's speakers list, and how they would speak: online (their
+ * attendee's microphone opened by the server) or in person, from the room's microphone, when they hold
+ * their State's seat in a hybrid room. The doors are the caller's to check.
+ */
+export function decideFloor({ participant, category, session }: Omit<AccessRequest, 'now'>): FloorDecision {
+  if (!session.floor) {
+    return {
+      allowed: false,
+      code: 'FLOOR_NOT_ALLOWED',
+      message: `${session.title} has no interventions from the floor.`,
+    };
+  }
+  const standing = decideStanding({ participant, category, session });
+  if (!standing.allowed && standing.code !== 'IN_PERSON_SEAT_HOLDER') {
+    return { allowed: false, code: standing.code, message: standing.message };
+  }
+  if (!mayTakeFloor(participant, category, session)) {
+    return {
+      allowed: false,
+      code: 'FLOOR_NOT_ALLOWED',
+      message: `In ${session.title} the floor is for ${session.floor.roles.join(', ')} of ${listAudience(session.floor.categories)}.`,
+    };
+  }
+  return { allowed: true, mode: standing.allowed ? 'online' : 'in-person' };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { delegationCategorySchema } from './delegations.ts';
-import { participantRoleSchema } from './participants.ts';
+import { emailSchema, participantRoleSchema } from './participants.ts';
 
 /** A session room id: its path segment in the API, its ExternalMeetingId suffix in Chime. */
 export const roomIdSchema = z
@@ -29,7 +29,19 @@ export const sessionSchema = z
         roles: z.array(participantRoleSchema).min(1),
       })
       .optional(),
-    /** Longest intervention, in seconds, for Heads of Delegation; null where the room sets none. */
+    /**
+     * Who speaks only when given the floor (concept note, para. 3: Member State Heads of Delegation in the
+     * thematic sessions): they join listen-only and are heard while they hold it. Omitted: no floor.
+     */
+    floor: z
+      .strictObject({
+        categories: z.array(delegationCategorySchema).min(1),
+        roles: z.array(participantRoleSchema).min(1),
+      })
+      .optional(),
+    /** The room's moderators, by participant email: they run its floor (organizers can change them). */
+    moderators: z.array(emailSchema).max(50).default([]),
+    /** Longest intervention from the floor, in seconds; null where the room sets none. */
     interventionLimitSeconds: z.number().int().min(30).max(3600).nullable().default(null),
     /** Hybrid rooms have an in-person audience: a State's seat holder is in the room, not online. */
     hybrid: z.boolean().default(true),
@@ -43,6 +55,14 @@ export const sessionSchema = z
   .refine((s) => Date.parse(s.end) > Date.parse(s.start), {
     message: 'end must be after start',
     path: ['end'],
+  })
+  .refine((s) => !s.floor || s.interventionLimitSeconds !== null, {
+    message: 'a room with a floor needs an interventionLimitSeconds (how long an intervention may last)',
+    path: ['interventionLimitSeconds'],
+  })
+  .refine((s) => !s.floor?.roles.some((r) => s.speakers.includes(r)), {
+    message: 'a role in speakers is always heard: it cannot also speak only when given the floor',
+    path: ['floor', 'roles'],
   });
 
 /**

@@ -33,6 +33,22 @@ export const json = (
 /** For responses that carry credentials: no cache anywhere may keep them. */
 export const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
+/** JSON, or CSV as a download (UTF-8 with BOM, RFC 4180) when the use case returns one. */
+export function report(result: { csv: string; filename: string } | object): HttpResult {
+  if ('csv' in result && typeof result.csv === 'string') {
+    return {
+      statusCode: 200,
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${(result as { filename: string }).filename}"`,
+        'cache-control': 'no-store',
+      },
+      body: result.csv,
+    };
+  }
+  return json(200, result, { 'cache-control': 'no-store' });
+}
+
 const specByKey = new Map<string, RouteSpec>(routeTable.map((r) => [routeKey(r), r]));
 
 /**

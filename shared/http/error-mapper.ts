@@ -24,6 +24,12 @@ const statusByCode: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  UNKNOWN_FLOOR_REQUEST: 404,
+  ALREADY_ON_LIST: 409,
+  FLOOR_NOT_ALLOWED: 403,
+  FLOOR_EMPTY: 409,
+  FLOOR_HELD: 409,
+  NO_FLOOR_HOLDER: 409,
 };
 
 export interface HttpError {

@@ -21,6 +21,7 @@ export const pathParameterSchemas: Record<string, z.ZodType<string>> = {
     .transform((s) => s.toUpperCase())
     .pipe(delegationCodeSchema),
   participantId: participantIdSchema,
+  requestId: z.string().regex(/^fr_[0-9a-z]{19}$/, 'is not a floor request id'),
 };
 
 /** The decoded value of a percent-encoded path segment; a malformed escape (`%ZZ`, `%`) is a 400. */

@@ -9,6 +9,7 @@ export const functionNames = [
   'participants',
   'attendance',
   'sessions',
+  'floor',
 ] as const;
 export type FunctionName = (typeof functionNames)[number];
 
@@ -41,6 +42,29 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/me/attendance', fn: 'attendance', organizerOnly: false },
   { method: 'PATCH', path: '/sessions/{sessionId}', fn: 'sessions', organizerOnly: true },
   { method: 'POST', path: '/sessions/{sessionId}/close', fn: 'sessions', organizerOnly: true },
+  // The floor: participants inscribe themselves; the room's moderators and organizers run it (checked in
+  // the use case, per room); the holder fetches their promotion credentials.
+  { method: 'GET', path: '/sessions/{sessionId}/floor', fn: 'floor', organizerOnly: false },
+  { method: 'POST', path: '/sessions/{sessionId}/floor/requests', fn: 'floor', organizerOnly: false },
+  {
+    method: 'DELETE',
+    path: '/sessions/{sessionId}/floor/requests/{requestId}',
+    fn: 'floor',
+    organizerOnly: false,
+  },
+  {
+    method: 'PATCH',
+    path: '/sessions/{sessionId}/floor/requests/{requestId}',
+    fn: 'floor',
+    organizerOnly: false,
+  },
+  { method: 'POST', path: '/sessions/{sessionId}/floor/next', fn: 'floor', organizerOnly: false },
+  { method: 'POST', path: '/sessions/{sessionId}/floor/grant', fn: 'floor', organizerOnly: false },
+  { method: 'POST', path: '/sessions/{sessionId}/floor/end', fn: 'floor', organizerOnly: false },
+  { method: 'POST', path: '/sessions/{sessionId}/floor/extend', fn: 'floor', organizerOnly: false },
+  { method: 'POST', path: '/sessions/{sessionId}/floor/mute-all', fn: 'floor', organizerOnly: false },
+  { method: 'POST', path: '/sessions/{sessionId}/floor/credentials', fn: 'floor', organizerOnly: false },
+  { method: 'GET', path: '/sessions/{sessionId}/interventions', fn: 'floor', organizerOnly: true },
 ];
 
 export const routeKey = (r: Pick<RouteSpec, 'method' | 'path'>) => `${r.method} ${r.path}`;

@@ -15,5 +15,11 @@ export const EVENT_DIMENSION = 'event';
 /** Chime control-plane calls answered with a throttle (and retried by the adapter), one per call. */
 export const CHIME_THROTTLES = { name: 'ChimeThrottles', operationDimension: 'Operation' } as const;
 
+/** How late a timer fired (ms after its instant): the floor's cut must come within 2 s of the deadline. */
+export const TIMER_LATENESS = { name: 'TimerLatenessMs' } as const;
+
+/** A floor holder's microphone that Chime would not close (retried by a timer; an alarm). */
+export const FLOOR_CUT_FAILED = { name: 'FloorCutFailed' } as const;
+
 /** Floor events that did not reach the AppSync Events API (clients re-read the floor on reconnect). */
 export const FLOOR_EVENTS_LOST = { name: 'FloorEventsLost' } as const;

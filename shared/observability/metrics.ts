@@ -4,9 +4,11 @@ import { logger } from './logger.ts';
 import {
   CHIME_THROTTLES,
   EVENT_DIMENSION,
+  FLOOR_CUT_FAILED,
   FLOOR_EVENTS_LOST,
   METRICS_NAMESPACE,
   METRICS_SERVICE,
+  TIMER_LATENESS,
 } from './metric-names.ts';
 
 /**
@@ -48,6 +50,18 @@ export function countChimeThrottle(operation: string): void {
   const single = metrics.singleMetric();
   single.addDimension(CHIME_THROTTLES.operationDimension, operation);
   single.addMetric(CHIME_THROTTLES.name, MetricUnit.Count, 1);
+}
+
+/** How late a timer fired, in milliseconds (published at once: an alarm watches its maximum). */
+export function recordTimerLateness(ms: number): void {
+  const single = metrics.singleMetric();
+  single.addMetric(TIMER_LATENESS.name, MetricUnit.Milliseconds, Math.max(0, ms));
+}
+
+/** Counts a floor event operators must see (a cut Chime refused). */
+export function countFloor(metric: 'FloorCutFailed' | 'FloorCutRetried', value = 1): void {
+  const single = metrics.singleMetric();
+  single.addMetric(metric === 'FloorCutFailed' ? FLOOR_CUT_FAILED.name : metric, MetricUnit.Count, value);
 }
 
 /** Counts one floor event that did not reach the channel; published at once, like a Chime throttle. */

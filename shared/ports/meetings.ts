@@ -54,6 +54,12 @@ export interface MeetingProvider {
     attendeeId: string,
     capabilities: AttendeeCapabilities,
   ): Promise<void>;
+  /** Sets the capabilities of every attendee of the meeting but `excludedAttendeeIds` (1–250 of them). */
+  batchUpdateCapabilitiesExcept(
+    meetingId: string,
+    excludedAttendeeIds: string[],
+    capabilities: AttendeeCapabilities,
+  ): Promise<void>;
   /** Every attendee record of a meeting (all pages); an empty list when the meeting is gone. */
   listAttendees(meetingId: string): Promise<ChimeAttendee[]>;
   /** Deleting an attendee revokes its JoinToken; an already-gone attendee or meeting is not an error. */

@@ -1,5 +1,6 @@
 import type { LedgerEvent } from '#domain/attendance.ts';
 import type { Delegation, DelegationCategory } from '#domain/delegations.ts';
+import type { FloorEvent, FloorState } from '#domain/floor.ts';
 import type { Participant } from '#domain/participants.ts';
 import type { AttendeeCapabilities } from '#domain/policy.ts';
 import type { Programme, Session } from '#domain/programme.ts';
@@ -49,6 +50,11 @@ export interface ParticipantRepository {
   /** Saves an update; when the email changes, the identity link moves with it atomically. */
   update(next: Participant, previousEmail: string): Promise<void>;
   list(options: { delegationCode?: string; limit: number; cursor?: string }): Promise<ParticipantPage>;
+  /**
+   * Moves the credential epoch without changing the record: something their credentials depend on
+   * changed (they were given the floor, or it ended), so a join deciding on the old state stores nothing.
+   */
+  touch(id: string): Promise<void>;
 }
 
 /** An existing participant changed by an import: as read, and as it is to be. */
@@ -172,7 +178,28 @@ export interface JoinContextReader {
     participant: Participant | null;
     slot: RoomMeetingSlot;
     attendee: StoredAttendee | null;
+    /** Who holds the room's floor online now (their attendee is heard), or null. */
+    floorHolder: string | null;
   }>;
+}
+
+/** Each room's floor (speakers list and holder): one item, written on the condition of its version. */
+export interface FloorRepository {
+  /** The floor as stored (strongly consistent); an empty floor of version 0 when there is none yet. */
+  get(roomId: string): Promise<FloorState>;
+  /** Stores `next` if the stored version is still `readVersion`; false when another change came first. */
+  save(next: FloorState, readVersion: number): Promise<boolean>;
+  /** The floor's record: each event stored once (keyed by its content), so a repeat writes nothing new. */
+  record(events: readonly FloorEvent[]): Promise<void>;
+  events(roomId: string): Promise<FloorEvent[]>;
+}
+
+/** Whether each participant's client is connected in a room, from the meetings' own events (best effort). */
+export interface PresenceRepository {
+  /** Notes a Joined (true) or Left/Dropped (false) at `at`; an older note than the stored one is ignored. */
+  note(roomId: string, participantId: string, connected: boolean, at: string): Promise<void>;
+  /** Participants never seen connected are absent from the map. */
+  of(roomId: string, participantIds: readonly string[]): Promise<Map<string, boolean>>;
 }
 
 export interface StoredAttendee {

@@ -67,6 +67,7 @@ export async function assignInPersonSeat(
   }
   // In the room now: their online attendees are deleted (in hybrid rooms).
   const credentials = await syncParticipantCredentials(deps, participantId);
+  await deps.participantChanged?.(participantId);
   await recordAudit(deps, {
     actor,
     action: 'seat.assign',
@@ -87,6 +88,7 @@ export async function releaseInPersonSeat(deps: SeatDeps, identity: Identity, co
   const delegation = await deps.delegations.get(code);
   if (!delegation) throw new NotFoundError('UNKNOWN_DELEGATION', `There is no delegation ${code}.`);
   const released = await deps.seats.release(code, deps.clock.now());
+  if (released) await deps.participantChanged?.(released);
   await recordAudit(deps, {
     actor: `organizer:${identity.email}`,
     action: 'seat.release',

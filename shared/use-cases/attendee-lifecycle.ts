@@ -35,6 +35,7 @@ import {
 import type {
   AttendeeRepository,
   DelegationRepository,
+  FloorRepository,
   ParticipantRepository,
   ProgrammeRepository,
   RoomMeeting,
@@ -51,6 +52,10 @@ export interface AttendeeLifecycleDeps extends EnsureRoomMeetingDeps {
   /** Replica meetings the account allows per primary (Chime's default quota is 4; up to 40). */
   maxReplicas: number;
   ids: IdGenerator;
+  /** The rooms' floors: whoever holds one is heard (absent where no floor is run, as in some tests). */
+  floors?: FloorRepository;
+  /** A participant changed: the floors they are on follow (their request withdrawn where they may no longer speak). */
+  participantChanged?: (participantId: string) => Promise<unknown>;
 }
 
 /** What a change did to live credentials: the same shape on every route that changes a participant. */
@@ -288,9 +293,10 @@ export async function syncParticipantCredentials(
       : undefined;
     for (const stored of held) {
       const session = await deps.programme.getSession(stored.roomId);
+      const holdsFloor = participant ? await holdsFloorIn(deps, participant.id, stored.roomId) : false;
       const standing =
         participant && session && category
-          ? decideStanding({ participant, category, session })
+          ? decideStanding({ participant, category, session, holdsFloor })
           : ({ allowed: false } as const);
       if (!standing.allowed) {
         await deleteStoredAttendee(deps, stored);
@@ -311,6 +317,65 @@ export async function syncParticipantCredentials(
     participant = after;
   }
   return { deleted: deleted.size, updated: updated.size };
+}
+
+/** Whether the participant holds the room's floor online (their attendee is heard while they do). */
+async function holdsFloorIn(deps: AttendeeLifecycleDeps, participantId: string, roomId: string) {
+  if (!deps.floors) return false;
+  const holder = (await deps.floors.get(roomId)).holder;
+  return holder?.mode === 'online' && holder.participantId === participantId;
+}
+
+/**
+ * The floor holder's attendee in the primary meeting, for a holder whose own attendee sits in a replica
+ * (which the room does not hear): a record of the primary's promotion reserve, the attendee created, then
+ * claimed by the floor (`claim` stores it there, if the floor is still theirs); one not claimed is
+ * released. Null when the claim failed.
+ */
+export async function placePromotion(
+  deps: AttendeeLifecycleDeps,
+  input: {
+    session: Session;
+    roomMeeting: RoomMeeting;
+    participantId: string;
+    capabilities: AttendeeCapabilities;
+    claim: (made: { meetingId: string; attendeeId: string }) => Promise<boolean>;
+  },
+): Promise<{ meeting: ChimeMeeting; attendee: ChimeAttendee } | null> {
+  const rm = input.roomMeeting;
+  if (!(await deps.registry.reserve(rm.roomId, rm.meetingId, meetingLimit('primary', 'promotion')))) {
+    throw roomFull(input.session, 'promotion');
+  }
+  let attendee: ChimeAttendee;
+  try {
+    attendee = await deps.meetings.createAttendee(
+      rm.meetingId,
+      externalUserIdFor(input.participantId, deps.ids.placementNonce()),
+      input.capabilities,
+    );
+  } catch (error) {
+    await deps.registry.giveBack(rm.roomId, rm.meetingId, 1);
+    if (error instanceof MeetingFullError) throw roomFull(input.session, 'promotion');
+    throw error;
+  }
+  const made = { meetingId: rm.meetingId, attendeeId: attendee.AttendeeId };
+  let claimed = false;
+  try {
+    claimed = await input.claim(made);
+  } finally {
+    if (!claimed) await releasePromotion(deps, rm.roomId, made).catch(() => undefined);
+  }
+  return claimed ? { meeting: rm.meeting, attendee } : null;
+}
+
+/** Deletes a promotion attendee (its JoinToken dies) and gives its record back. */
+export async function releasePromotion(
+  deps: AttendeeLifecycleDeps,
+  roomId: string,
+  made: { meetingId: string; attendeeId: string },
+) {
+  await deps.meetings.deleteAttendee(made.meetingId, made.attendeeId);
+  await deps.registry.giveBack(roomId, made.meetingId, 1);
 }
 
 const isGoneOnChime = (error: unknown) =>

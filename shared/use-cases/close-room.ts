@@ -24,6 +24,8 @@ export interface CloseRoomDeps {
   audit: AuditLog;
   clock: Clock;
   ids: IdGenerator;
+  /** The room's floor ends with it (its intervention ends, its list is cleared). */
+  closeFloor?: (roomId: string) => Promise<unknown>;
 }
 
 export interface RoomClosed {
@@ -38,6 +40,7 @@ async function endRoom(deps: CloseRoomDeps, roomId: string, actor: string): Prom
   const meetingIds = await deps.registry.close(roomId, now);
   // The primary first: ending it ends its replicas too on Chime; each is ended anyway, in case.
   for (const meetingId of meetingIds) await deps.meetings.deleteMeeting(meetingId);
+  await deps.closeFloor?.(roomId);
   const closed = { roomId, closedAt: now.toISOString(), meetingsEnded: meetingIds.length };
   await recordAudit(deps, {
     actor,

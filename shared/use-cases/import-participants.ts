@@ -112,6 +112,7 @@ export async function importParticipants(
   let credentials = noCredentialChanges();
   for (const u of updates) {
     credentials = addCredentialChanges(credentials, await syncParticipantCredentials(deps, u.next.id));
+    await deps.participantChanged?.(u.next.id);
   }
   await recordAudit(deps, {
     actor: `organizer:${identity.email}`,

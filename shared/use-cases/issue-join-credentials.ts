@@ -98,7 +98,7 @@ export async function issueJoinCredentials(
           if (!participant) throw notRegistered();
           if (!session)
             throw new NotFoundError('UNKNOWN_SESSION', `There is no session room "${sessionId}".`);
-          const decided = await decide(deps, participant, session);
+          const decided = await decide(deps, participant, session, context?.floorHolder === participant.id);
           if (context?.slot?.state === 'closed') throw roomClosed(context.slot.closedAt);
           // Place.
           const placed = await place(deps, participant, session, decided, context, budget);
@@ -146,6 +146,7 @@ async function decide(
   deps: IssueJoinCredentialsDeps,
   participant: Participant,
   session: Session,
+  holdsFloor: boolean,
 ): Promise<Allowed> {
   const delegation = await deps.delegations.get(participant.delegationCode);
   if (!delegation) throw new NotFoundError('UNKNOWN_DELEGATION', 'Your delegation is not on record.');
@@ -154,6 +155,7 @@ async function decide(
     category: delegation.category,
     session,
     now: deps.clock.now(),
+    holdsFloor,
   });
   if (!decision.allowed) {
     throw new AccessDeniedError(decision.code, decision.message, {
@@ -231,7 +233,7 @@ async function readContext(deps: IssueJoinCredentialsDeps, email: string, roomId
     if (!id) return null;
     const context = roomId
       ? await deps.joinContext.read(id, roomId)
-      : { participant: await deps.participants.get(id), slot: undefined, attendee: null };
+      : { participant: await deps.participants.get(id), slot: undefined, attendee: null, floorHolder: null };
     if (context.participant && context.participant.email === email) return context;
     // The remembered link is stale (the email moved to someone else): look it up again.
     deps.participants.forgetEmail(email);

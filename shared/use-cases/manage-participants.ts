@@ -73,6 +73,7 @@ export async function updateParticipant(
   await deps.participants.update(next, current.email);
   // A new role or delegation changes what their live attendees may do, or whether they may live at all.
   const credentials = await syncParticipantCredentials(deps, id);
+  await deps.participantChanged?.(id);
   await recordAudit(deps, {
     actor: `organizer:${identity.email}`,
     action: 'participant.update',
@@ -97,6 +98,7 @@ export async function revokeParticipant(deps: ManageParticipantsDeps, identity: 
   };
   await deps.participants.update(revoked, current.email);
   const credentials = await syncParticipantCredentials(deps, id);
+  await deps.participantChanged?.(id);
   await recordAudit(deps, {
     actor: `organizer:${identity.email}`,
     action: 'participant.revoke',

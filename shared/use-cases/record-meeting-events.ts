@@ -21,6 +21,11 @@ export interface RecordMeetingEventsDeps {
   participants: ParticipantRepository;
   unmatched: UnmatchedEventLog;
   clock: Clock;
+  /**
+   * Tells the floor that a participant's client connected or went (the speakers list shows it; a
+   * holder's drop starts the grace). Idempotent: run again when a delivery is repeated.
+   */
+  presence?: (roomId: string, participantId: string, connected: boolean, at: string) => Promise<unknown>;
 }
 
 export type RecordOutcome = 'recorded' | 'duplicate' | 'ignored' | 'unmatched';
@@ -73,5 +78,6 @@ export async function recordMeetingEvent(
     participantId: participant.id,
     source: 'chime',
   });
+  await deps.presence?.(roomId, participant.id, type === 'Joined', new Date(detail.timestamp).toISOString());
   return stored ? 'recorded' : 'duplicate';
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseCsv } from '#domain/csv.ts';
 import { participantIdOf } from '#domain/participants.ts';
 import type { LocalStack } from '../../local/stack.ts';
@@ -344,6 +344,60 @@ describe('Recorder: malformed and unknown events', () => {
         event: expect.objectContaining({ id: 'evt-unknown' }),
       }),
     ]);
+  });
+
+  it('answers a batch that fails whole with every message listed, logging why but never the body', async () => {
+    // Prepare: a body that is not JSON and one that is not a Chime event, as SQS delivers them
+    const { createRecordBatch } = await import('../../functions/record-meeting-events.ts');
+    const recordBatch = createRecordBatch({ clock: stack.clock });
+    const record = (messageId: string, body: string) => ({
+      messageId,
+      receiptHandle: `handle-${messageId}`,
+      body,
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '1625061060000',
+        SenderId: 'events.amazonaws.com',
+        ApproximateFirstReceiveTimestamp: '1625061060000',
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:meeting-events',
+      awsRegion: 'us-east-1',
+    });
+    const lines: string[] = [];
+    const capture = (chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    const spies = [process.stdout, process.stderr].map((stream) =>
+      vi.spyOn(stream, 'write').mockImplementation(capture),
+    );
+
+    // Act
+    const response = await recordBatch({
+      Records: [
+        record('m-text', 'a1b2c3 joined'),
+        record('m-other', JSON.stringify({ source: 'aws.s3', detail: { secretish: 'k-9f8e7d' } })),
+      ],
+    }).finally(() => {
+      for (const spy of spies) spy.mockRestore();
+    });
+
+    // Assess
+    // (Records are processed in parallel: the order of the failures is not the order of the batch.)
+    const ids = response.batchItemFailures.map((f) => f.itemIdentifier);
+    expect(ids.sort()).toEqual(['m-other', 'm-text']);
+    const failures = lines.filter((l) => l.includes('meeting event not recorded')).map((l) => JSON.parse(l));
+    expect(failures).toHaveLength(2);
+    expect(failures).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ messageId: 'm-text', reason: 'body: not JSON' }),
+        expect.objectContaining({ messageId: 'm-other', reason: expect.stringMatching(/^body\./) }),
+      ]),
+    );
+    expect(lines.join('')).not.toMatch(/a1b2c3|k-9f8e7d/);
   });
 
   it('ignores an event that does not match the rule', async () => {

@@ -177,11 +177,34 @@ describe('Route: POST /participants/import, CSV as people really make it', () =>
     expect(await nameOf('zoe@example.org', 'HRV')).toBe('Zoë Šimić');
   });
 
+  it('accepts a semicolon-separated file in Windows-1252, as a spreadsheet in a European locale saves “CSV”', async () => {
+    // Prepare: a name with a comma in it, unquoted, as such a spreadsheet writes it
+    const bytes = Buffer.from(
+      'Name;Email;Delegation;Role\r\n' +
+        'Müller, Jürgen;mueller.semi@example.org;DEU;Delegate\r\n' +
+        'Sánchez;sanchez.semi@example.org;ESP;HeadOfDelegation\r\n',
+      'latin1',
+    );
+
+    // Act
+    const res = await api.call('POST', '/participants/import', {
+      as: ORG,
+      raw: bytes,
+      contentType: 'text/csv',
+    });
+
+    // Assess
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ created: 2, encoding: 'windows-1252' });
+    expect(await nameOf('mueller.semi@example.org', 'DEU')).toBe('Müller, Jürgen');
+    expect(await nameOf('sanchez.semi@example.org', 'ESP')).toBe('Sánchez');
+  });
+
   it.each([
     [
-      'semicolon-separated',
-      'name;email;delegation;role\r\nAna;ana.s@example.org;PRT;Delegate\r\n',
-      /semicolons/,
+      'semicolon-separated with a misspelt column',
+      'name;e-mail;delegation;role\r\nAna;ana.s@example.org;PRT;Delegate\r\n',
+      /"name;e-mail;delegation;role" \(missing email; unknown "e-mail"\)/,
     ],
     [
       'without a header row',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvError, csvToObjects, formatCsv, neutralizeFormula, parseCsv } from '#domain/csv.ts';
+import { CsvError, csvToObjects, formatCsv, neutralizeFormula, parseCsv, readCsv } from '#domain/csv.ts';
 
 describe('Module: csv', () => {
   it('round-trips any fields, commas, quotes, line breaks and scripts included (property)', () => {
@@ -60,6 +60,33 @@ describe('Module: csv', () => {
       { name: 'A, B', role: 'Delegate' },
     ]);
     expect(() => csvToObjects('a,b\n1\n', ['a', 'b'])).toThrow(CsvError);
+    expect(() => csvToObjects('a,b\n1,2\n3\n', ['a', 'b'])).toThrow('row 2 has 1 fields; the header has 2');
     expect(() => parseCsv('"open')).toThrow(CsvError);
+    expect(() => parseCsv('a,b\n1,2\n3,"open\n')).toThrow('a quoted field in row 2 is not closed');
+    expect(() => parseCsv('a,b\n"1"x,2\n')).toThrow(
+      'a quoted field in row 1 has text after its closing quote',
+    );
+  });
+
+  it.each([
+    ['comma', 'name,role\r\n"A, B",Delegate\r\n', ','],
+    ['semicolon (a spreadsheet in a European locale)', 'name;role\r\nA, B;Delegate\r\n', ';'],
+    ["tab (a spreadsheet's tab-delimited text)", 'name\trole\nA, B\tDelegate\n', '\t'],
+    ['comma, with semicolons inside the fields', 'name,role\nA; B,Delegate\nC; D,Speaker\n', ','],
+  ])('detects the %s delimiter and reads the same records', (_, text, delimiter) => {
+    // Act
+    const { records, delimiter: found } = readCsv(text);
+
+    // Assess
+    expect(found).toBe(delimiter);
+    expect(records[0]).toEqual(['name', 'role']);
+    expect(records[1]?.[1]).toBe('Delegate');
+    expect(csvToObjects(text, ['name', 'role'])[0]).toMatchObject({ role: 'Delegate' });
+  });
+
+  it('names a semicolon-separated header as it was found, and the expected columns', () => {
+    expect(() => csvToObjects('name;e-mail\nAna;a@example.org\n', ['name', 'email'])).toThrow(
+      'the header row (row 1) is "name;e-mail" (missing email; unknown "e-mail"); the first row must name the columns name,email',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import {
   BatchCreateAttendeeCommand,
+  BatchUpdateAttendeeCapabilitiesExceptCommand,
   ChimeSDKMeetingsClient,
   type ChimeSDKMeetingsClientConfig,
   CreateAttendeeCommand,
@@ -151,6 +152,17 @@ export function createChimeMeetingProvider(options: ChimeProviderOptions): Meeti
           new UpdateAttendeeCapabilitiesCommand({
             MeetingId: meetingId,
             AttendeeId: attendeeId,
+            Capabilities: capabilities,
+          }),
+        ),
+      );
+    },
+    async batchUpdateCapabilitiesExcept(meetingId, excludedAttendeeIds, capabilities) {
+      await call('BatchUpdateAttendeeCapabilitiesExcept', () =>
+        client.send(
+          new BatchUpdateAttendeeCapabilitiesExceptCommand({
+            MeetingId: meetingId,
+            ExcludedAttendeeIds: excludedAttendeeIds.map((AttendeeId) => ({ AttendeeId })),
             Capabilities: capabilities,
           }),
         ),

@@ -9,6 +9,15 @@ export const keys = {
   allParticipants: () => ({ gsi2pk: 'PARTICIPANTS' }),
   email: (email: string) => ({ pk: `EMAIL#${email}`, sk: 'EMAIL' }),
   roomMeeting: (roomId: string) => ({ pk: `ROOM#${roomId}`, sk: 'MEETING' }),
+  /** A room's floor: the speakers list and the holder (one item, versioned). */
+  floor: (roomId: string) => ({ pk: `ROOM#${roomId}`, sk: 'FLOOR' }),
+  /** The floor's record (insert-only), in time order. */
+  floorEvent: (roomId: string, key: string) => ({ pk: `FLOORLOG#${roomId}`, sk: key }),
+  floorLog: (roomId: string) => ({ pk: `FLOORLOG#${roomId}` }),
+  presence: (roomId: string, participantId: string) => ({
+    pk: `ROOM#${roomId}`,
+    sk: `PRESENCE#${participantId}`,
+  }),
   attendee: (participantId: string, roomId: string) => ({
     pk: `PARTICIPANT#${participantId}`,
     sk: `ATTENDEE#${roomId}`,

@@ -1,8 +1,8 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#domain/errors.ts';
 import type { Participant, ParticipantRole } from '#domain/participants.ts';
 import type { ParticipantRepository } from '#ports/repositories.ts';
-import { cancellationReasons, type TableContext, withConflictRetry } from './client.ts';
+import { cancellationReasons, type TableContext, wins, withConflictRetry } from './client.ts';
 import { createImportWriter } from './import-writer.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
 import { batchGetAll, decodeCursor, encodeCursor, queryAll, withCursor } from './query.ts';
@@ -197,6 +197,19 @@ export function createParticipantRepository(ctx: TableContext): ParticipantRepos
         throw error;
       }
       idByEmail.delete(previousEmail);
+    },
+    async touch(id) {
+      await wins(
+        ctx.doc.send(
+          new UpdateCommand({
+            TableName: ctx.tableName,
+            Key: keys.participant(id),
+            UpdateExpression: 'ADD credentialEpoch :one',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':one': 1 },
+          }),
+        ),
+      );
     },
     async list({ delegationCode, limit, cursor }) {
       const index = delegationCode

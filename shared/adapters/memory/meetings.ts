@@ -128,6 +128,13 @@ export function createMemoryMeetingProvider(options: { maxRecords?: number } = {
       if (!a) throw Object.assign(new Error('attendee not found'), { name: 'NotFoundException' });
       a.Capabilities = structuredClone(capabilities);
     },
+    async batchUpdateCapabilitiesExcept(meetingId, excludedAttendeeIds, capabilities) {
+      await enter('BatchUpdateAttendeeCapabilitiesExcept');
+      const excluded = new Set(excludedAttendeeIds);
+      for (const a of live(meetingId).attendees.values()) {
+        if (!excluded.has(a.AttendeeId)) a.Capabilities = structuredClone(capabilities);
+      }
+    },
     async listAttendees(meetingId) {
       await enter('ListAttendees');
       return meetings.has(meetingId)

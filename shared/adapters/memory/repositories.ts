@@ -6,6 +6,7 @@
  * DynamoDB Local stays the database of `npm start` and of the integration tests.
  */
 import type { Delegation } from '#domain/delegations.ts';
+import { emptyFloor, type FloorEvent, type FloorState } from '#domain/floor.ts';
 import type { Participant } from '#domain/participants.ts';
 import type { Programme } from '#domain/programme.ts';
 import type {
@@ -13,9 +14,11 @@ import type {
   AuditLog,
   AuditRecord,
   DelegationRepository,
+  FloorRepository,
   JoinContextReader,
   MeetingRegistry,
   ParticipantRepository,
+  PresenceRepository,
   ProgrammeRepository,
   RoomMeetingSlot,
   StoredAttendee,
@@ -104,6 +107,11 @@ export function createMemoryParticipantRepository(): ParticipantRepository & {
     async get(id) {
       await tick();
       return clone(byId.get(id) ?? null);
+    },
+    async touch(id) {
+      await tick();
+      const p = byId.get(id);
+      if (p) byId.set(id, { ...p, credentialEpoch: p.credentialEpoch + 1 });
     },
     async getMany(ids) {
       await tick();
@@ -340,15 +348,72 @@ export function createMemoryJoinContextReader(deps: {
   participants: ParticipantRepository;
   registry: MeetingRegistry;
   attendees: AttendeeRepository;
+  floors?: FloorRepository;
 }): JoinContextReader {
   return {
     async read(participantId, roomId) {
-      const [participant, slot, attendee] = await Promise.all([
+      const [participant, slot, attendee, floor] = await Promise.all([
         deps.participants.get(participantId),
         deps.registry.slot(roomId),
         deps.attendees.get(participantId, roomId),
+        deps.floors?.get(roomId),
       ]);
-      return { participant, slot, attendee };
+      const holder = floor?.holder;
+      return {
+        participant,
+        slot,
+        attendee,
+        floorHolder: holder?.mode === 'online' ? holder.participantId : null,
+      };
+    },
+  };
+}
+
+export function createMemoryFloorRepository(): FloorRepository {
+  const floors = new Map<string, FloorState>();
+  const log = new Map<string, FloorEvent>();
+  return {
+    async get(roomId) {
+      await tick();
+      return clone(floors.get(roomId) ?? emptyFloor(roomId));
+    },
+    async save(next, readVersion) {
+      await tick();
+      if ((floors.get(next.roomId)?.version ?? 0) !== readVersion) return false;
+      floors.set(next.roomId, clone(next));
+      return true;
+    },
+    async record(events) {
+      await tick();
+      for (const e of events) {
+        const key = `${e.roomId}|${e.at}#${e.type}#${e.requestId}#${e.version}`;
+        if (!log.has(key)) log.set(key, clone(e));
+      }
+    },
+    async events(roomId) {
+      await tick();
+      return [...log.values()].filter((e) => e.roomId === roomId).sort((a, b) => a.at.localeCompare(b.at));
+    },
+  };
+}
+
+export function createMemoryPresenceRepository(): PresenceRepository {
+  const notes = new Map<string, { connected: boolean; at: string }>();
+  return {
+    async note(roomId, participantId, connected, at) {
+      await tick();
+      const key = `${roomId}|${participantId}`;
+      const seen = notes.get(key);
+      if (!seen || seen.at <= at) notes.set(key, { connected, at });
+    },
+    async of(roomId, participantIds) {
+      await tick();
+      const out = new Map<string, boolean>();
+      for (const id of participantIds) {
+        const seen = notes.get(`${roomId}|${id}`);
+        if (seen) out.set(id, seen.connected);
+      }
+      return out;
     },
   };
 }

@@ -1,0 +1,116 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import {
+  EVENT_DIMENSION,
+  FLOOR_CUT_FAILED,
+  METRICS_NAMESPACE,
+  METRICS_SERVICE,
+  TIMER_LATENESS,
+} from '#observability/metric-names.ts';
+import { encryptedQueue } from './queues.ts';
+import type { ServiceFunction } from './service-function.ts';
+
+export interface FloorTimersProps {
+  eventId: string;
+}
+
+/**
+ * The floor's timers, second-precise: an SQS queue whose messages are held back with DelaySeconds (at
+ * most 15 minutes; longer timers are chained by the consumer), consumed by fire-timers. EventBridge
+ * Scheduler fires to the minute only, which is too coarse for a three-minute intervention; a delayed SQS
+ * message surfaces within about a second, and the consumer waits out the rest (its lateness is a
+ * metric, with an alarm at 2 s). A timer that fails is retried by the queue, then dead-lettered (alarm).
+ */
+export class FloorTimers extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly alarms: Alarm[];
+
+  constructor(scope: Construct, id: string, props: FloorTimersProps) {
+    super(scope, id);
+    this.deadLetterQueue = encryptedQueue(this, 'DeadLetterQueue');
+    NagSuppressions.addResourceSuppressions(this.deadLetterQueue, [
+      {
+        id: 'Serverless-SQSRedrivePolicy',
+        reason:
+          'The timers’ dead-letter queue, the end of the line: a timer here failed five times and raises ' +
+          'the TimersDeadLetter alarm; an operator ends the floor by hand (POST …/floor/end).',
+      },
+    ]);
+    this.queue = encryptedQueue(this, 'Queue', {
+      // A failed timer comes back soon: the cut it carries is due now.
+      visibilityTimeout: Duration.seconds(30),
+      retentionPeriod: Duration.days(1),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
+    });
+    const metric = (name: string, statistic: string) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: name,
+        dimensionsMap: { service: METRICS_SERVICE, [EVENT_DIMENSION]: props.eventId },
+        statistic,
+        period: Duration.minutes(1),
+      });
+    this.alarms = [
+      new Alarm(this, 'LatenessAlarm', {
+        alarmDescription:
+          'A floor timer fired more than 2 s after its instant: a cut at the deadline may have come late.',
+        metric: metric(TIMER_LATENESS.name, 'Maximum'),
+        threshold: 2000,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'CutFailedAlarm', {
+        alarmDescription:
+          'Chime refused to close a floor holder’s microphone (retried every 2 s; GET …/floor shows it under ' +
+          '"uncut"). Check Chime throttling; end the attendee by hand if it persists.',
+        metric: metric(FLOOR_CUT_FAILED.name, 'Sum'),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'DeadLetterAlarm', {
+        alarmDescription: 'A floor timer failed five times: a floor may be left running. End it by hand.',
+        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+  }
+
+  /** Makes `fn` the queue's consumer: small batches, no batching window (a timer is due now). */
+  attachConsumer(fn: ServiceFunction): void {
+    fn.lambda.addEventSource(
+      new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+    const reason =
+      'Invoked by an SQS event source mapping: a timer it cannot fire is retried by the queue, then ' +
+      'dead-lettered after 5 receives (redrive policy), which raises the timers’ DeadLetterAlarm.';
+    NagSuppressions.addResourceSuppressions(
+      fn.lambda,
+      [
+        { id: 'Serverless-LambdaDLQ', reason },
+        { id: 'Serverless-LambdaEventSourceMappingDestination', reason },
+      ],
+      true,
+    );
+  }
+
+  /** Lets `fn` schedule timers (SendMessage on this queue only) and tells it where. */
+  bindScheduler(fn: ServiceFunction): ServiceFunction {
+    this.queue.grantSendMessages(fn.role);
+    fn.lambda.addEnvironment('TIMER_QUEUE_URL', this.queue.queueUrl);
+    return fn;
+  }
+}
