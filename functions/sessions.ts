@@ -1,14 +1,20 @@
 import { z } from 'zod';
+import { emailSchema } from '#domain/participants.ts';
 import { httpApi, json } from '#http/api.ts';
 import { pathParam } from '#http/path-parameters.ts';
 import { jsonBody } from '#http/request.ts';
-import { closeRoomNow, moveRoomEnd } from '#use-cases/close-room.ts';
+import { closeRoomNow, moveRoomEnd, setModerators } from '#use-cases/close-room.ts';
 import { closeRoomFloor } from '#use-cases/floor.ts';
 import { auditDeps, claims, createRuntime, floorDeps, type RuntimeOverrides } from './lib/runtime.ts';
 
-const endBody = z.strictObject({
-  end: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant with an offset' }),
-});
+const sessionChange = z
+  .strictObject({
+    end: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant with an offset' }).optional(),
+    moderators: z.array(emailSchema).max(50).optional(),
+  })
+  .refine((c) => c.end !== undefined || c.moderators !== undefined, {
+    message: 'give end, moderators, or both',
+  });
 
 /** Rooms while the event runs (organizers): move a session's end, or close a room at once. */
 export function createHandler(overrides: RuntimeOverrides = {}) {
@@ -22,11 +28,19 @@ export function createHandler(overrides: RuntimeOverrides = {}) {
   };
   return httpApi(
     {
-      'PATCH /sessions/{sessionId}': async (event, identity) =>
-        json(
-          200,
-          await moveRoomEnd(deps, identity, pathParam(event, 'sessionId'), jsonBody(event, endBody).end),
-        ),
+      'PATCH /sessions/{sessionId}': async (event, identity) => {
+        const roomId = pathParam(event, 'sessionId');
+        const change = jsonBody(event, sessionChange);
+        const moderators = change.moderators
+          ? await setModerators(deps, identity, roomId, change.moderators)
+          : undefined;
+        const moved = change.end ? await moveRoomEnd(deps, identity, roomId, change.end) : undefined;
+        return json(200, {
+          ...moderators,
+          ...moved,
+          ...(moderators ? { moderators: moderators.moderators } : {}),
+        });
+      },
       'POST /sessions/{sessionId}/close': async (event, identity) =>
         json(200, await closeRoomNow(deps, identity, pathParam(event, 'sessionId'))),
     },

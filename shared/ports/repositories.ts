@@ -11,8 +11,8 @@ export interface ProgrammeRepository {
   save(programme: Programme): Promise<void>;
   get(): Promise<Programme | null>;
   getSession(sessionId: string): Promise<Session | null>;
-  /** Changes one session's times (an overrun); returns the session as stored. */
-  updateSession(sessionId: string, change: { end: string }): Promise<Session>;
+  /** Changes one session's end (an overrun) or its moderators; returns the session as stored. */
+  updateSession(sessionId: string, change: { end?: string; moderators?: string[] }): Promise<Session>;
 }
 
 export interface DelegationRepository {

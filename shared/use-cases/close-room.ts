@@ -150,3 +150,24 @@ async function mustFind(deps: CloseRoomDeps, roomId: string): Promise<Session> {
   if (!session) throw new NotFoundError('UNKNOWN_SESSION', `There is no session room "${roomId}".`);
   return session;
 }
+
+/** An organizer names a room's moderators (by participant email): they run its floor. Audited. */
+export async function setModerators(
+  deps: CloseRoomDeps,
+  identity: Identity,
+  roomId: string,
+  moderators: string[],
+) {
+  requireOrganizer(identity);
+  const session = await mustFind(deps, roomId);
+  const unique = [...new Set(moderators)];
+  const updated = await deps.programme.updateSession(roomId, { moderators: unique });
+  await recordAudit(deps, {
+    actor: `organizer:${identity.email}`,
+    action: 'session.moderators',
+    outcome: 'succeeded',
+    sessionId: roomId,
+    details: { previous: session.moderators, moderators: updated.moderators },
+  });
+  return { session: { id: updated.id, title: updated.title }, moderators: updated.moderators };
+}

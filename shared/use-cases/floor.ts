@@ -260,15 +260,13 @@ async function applyRule(deps: FloorDeps, participantId: string, roomId: string)
  * pending (shown in the floor state, counted for the alarm) and a timer retries it.
  */
 async function runCut(deps: FloorDeps, session: Session, cut: PendingCut): Promise<boolean> {
-  let lastError: unknown;
   for (let attempt = 1; attempt <= CUT_ATTEMPTS; attempt++) {
     try {
       await applyRule(deps, cut.participantId, session.id);
       if (cut.promotion) await releasePromotion(deps, session.id, cut.promotion);
       await updateFloor(deps, session.id, (s) => cutDone(s, cut.requestId));
       return true;
-    } catch (error) {
-      lastError = error;
+    } catch {
       deps.count?.('FloorCutRetried');
       await new Promise((r) => setTimeout(r, 100 * attempt));
     }
@@ -281,9 +279,6 @@ async function runCut(deps: FloorDeps, session: Session, cut: PendingCut): Promi
     requestId: cut.requestId,
     at: new Date(deps.clock.now().getTime() + CUT_RETRY_SECONDS * 1000).toISOString(),
   });
-  console.warn(
-    `floorpass: the cut of ${cut.requestId} in ${session.id} failed: ${(lastError as Error)?.name}`,
-  );
   return false;
 }
 

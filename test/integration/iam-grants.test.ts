@@ -14,6 +14,7 @@ import { apiClient, startTestStack } from '../support/local-stack.ts';
  */
 const ORG = 'organizer@example.org';
 const FRA = 'hod.fra@example.org';
+const MOD = 'moderator@example.org';
 let stack: LocalStack;
 let api: ReturnType<typeof apiClient>;
 let eventStack: EventStack;
@@ -84,6 +85,29 @@ async function scenario() {
   await api.call('GET', '/meeting-events/unmatched', { as: ORG });
   await api.call('GET', '/me/attendance', { as: FRA });
   await stack.pipeline.flush();
+  // The floor: inscriptions, a move, a withdrawal, a grant with its promotion, an extension, mute-all,
+  // an end, the report; then a grant cut by its timer.
+  const floor = '/sessions/session-1/floor';
+  const fra = await api.call('POST', `${floor}/requests`, { as: FRA });
+  const bra = await api.call('POST', `${floor}/requests`, { as: 'hod.bra@example.org' });
+  await api.call('GET', floor, { as: FRA });
+  await api.call('PATCH', `${floor}/requests/${bra.body.request.id}`, { as: MOD, body: { position: 1 } });
+  await api.call('DELETE', `${floor}/requests/${bra.body.request.id}`, { as: 'hod.bra@example.org' });
+  await api.call('POST', `${floor}/grant`, { as: MOD, body: { requestId: fra.body.request.id } });
+  await api.call('POST', `${floor}/credentials`, { as: FRA });
+  await api.call('POST', `${floor}/extend`, { as: MOD, body: { seconds: 30, reason: 'interpretation' } });
+  await api.call('POST', `${floor}/mute-all`, { as: MOD });
+  await api.call('POST', `${floor}/end`, { as: MOD });
+  await api.call('POST', `${floor}/requests`, { as: FRA });
+  await api.call('POST', `${floor}/next`, { as: ORG });
+  await fetch(`${stack.url}/_local/clock`, {
+    method: 'POST',
+    body: JSON.stringify({ now: new Date(stack.clock.now().getTime() + 181_000).toISOString() }),
+  });
+  await api.call('GET', '/sessions/session-1/interventions?format=csv', { as: ORG });
+  await api.call('PATCH', '/sessions/session-1', { as: ORG, body: { moderators: [MOD] } });
+  await api.call('POST', `${floor}/requests`, { as: FRA });
+  await api.call('POST', `${floor}/next`, { as: ORG });
   await api.call('PATCH', '/sessions/session-1', { as: ORG, body: { end: '2021-06-28T13:30:00-04:00' } });
   await api.call('POST', '/sessions/session-1/close', { as: ORG });
   await fetch(`${stack.url}/_local/clock`, {
@@ -111,6 +135,7 @@ describe('IAM: what each function sends is what its role allows', () => {
       'provision-room': eventStack.provisioner,
       'record-meeting-events': eventStack.recorder,
       'close-rooms': eventStack.roomCloser,
+      'fire-timers': eventStack.timerFunction,
       'floor-channel-auth': eventStack.floorChannelAuth,
     };
     for (const name of Object.keys(functions)) expect(used.has(name), `${name} ran`).toBe(true);

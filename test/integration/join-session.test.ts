@@ -52,8 +52,9 @@ describe('Route: POST /sessions/{sessionId}/join', () => {
     // The participant's opaque id and a placement nonce: never an email or a name.
     expect(res.body.attendee.ExternalUserId).toMatch(/^p_[0-9a-z]{20}\.[0-9a-z]{8}$/);
     expect(res.body.attendee.ExternalUserId).not.toContain('@');
-    expect(res.body.capabilities).toEqual({ Audio: 'SendReceive', Video: 'SendReceive', Content: 'Receive' });
-    expect(res.body.maySpeak).toBe(true);
+    // Listen-only until given the floor (they are heard only while they hold it), for at most 180 s.
+    expect(res.body.capabilities).toEqual({ Audio: 'Receive', Video: 'Receive', Content: 'Receive' });
+    expect(res.body.maySpeak).toBe(false);
     expect(res.body.interventionLimitSeconds).toBe(180);
     const config = new MeetingSessionConfiguration(res.body.meeting, res.body.attendee);
     expect(config.meetingId).toBe(res.body.meeting.MeetingId);
@@ -305,7 +306,11 @@ describe('Route: GET /me', () => {
       'session-5',
       'closing',
     ]);
-    expect(byId['session-1']).toMatchObject({ canJoin: true, maySpeak: true, interventionLimitSeconds: 180 });
+    expect(byId['session-1']).toMatchObject({
+      canJoin: true,
+      maySpeak: false,
+      interventionLimitSeconds: 180,
+    });
     expect(byId['session-2a']).toMatchObject({
       canJoin: false,
       reason: { code: 'OUTSIDE_JOIN_WINDOW' },

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { delegationCategories } from '#domain/delegations.ts';
 import { participantRoles } from '#domain/participants.ts';
-import { capabilitiesFor, decideAccess } from '#domain/policy.ts';
+import { capabilitiesFor, decideAccess, decideFloor } from '#domain/policy.ts';
 import { createParticipant, createSession } from '../fixtures/factories.ts';
 
 const session = createSession();
@@ -129,13 +129,17 @@ describe('Function: decideAccess', () => {
     );
   });
 
-  it('gives the three-minute limit to Heads of Delegation only (property)', () => {
+  it('gives the room’s limit to those who may take its floor only (property)', () => {
+    const thematic = createSession({
+      speakers: ['Speaker', 'Moderator'],
+      floor: { categories: ['MemberState'], roles: ['HeadOfDelegation'] },
+    });
     fc.assert(
       fc.property(fc.constantFrom(...participantRoles), (role) => {
         const decision = decideAccess({
           participant: createParticipant({ role }),
           category: 'MemberState',
-          session,
+          session: thematic,
           now: new Date(start),
         });
         expect(decision.allowed && decision.interventionLimitSeconds).toBe(
@@ -143,6 +147,72 @@ describe('Function: decideAccess', () => {
         );
       }),
     );
+  });
+
+  it('hears a Head of Delegation only while they hold the floor', () => {
+    const thematic = createSession({
+      speakers: ['Speaker', 'Moderator'],
+      floor: { categories: ['MemberState'], roles: ['HeadOfDelegation'] },
+    });
+    const hod = createParticipant({ role: 'HeadOfDelegation' });
+    const listening = decideAccess({
+      participant: hod,
+      category: 'MemberState',
+      session: thematic,
+      now: new Date(start),
+    });
+    const holding = decideAccess({
+      participant: hod,
+      category: 'MemberState',
+      session: thematic,
+      now: new Date(start),
+      holdsFloor: true,
+    });
+    expect(listening.allowed && listening.capabilities).toEqual({
+      Audio: 'Receive',
+      Video: 'Receive',
+      Content: 'Receive',
+    });
+    expect(holding.allowed && holding.capabilities).toEqual({
+      Audio: 'SendReceive',
+      Video: 'SendReceive',
+      Content: 'Receive',
+    });
+  });
+
+  it('decides who may take the floor, and how (online, or in person from the seat)', () => {
+    const thematic = createSession({
+      speakers: ['Speaker', 'Moderator'],
+      floor: { categories: ['MemberState'], roles: ['HeadOfDelegation'] },
+    });
+    const hod = createParticipant({ role: 'HeadOfDelegation' });
+    expect(decideFloor({ participant: hod, category: 'MemberState', session: thematic })).toEqual({
+      allowed: true,
+      mode: 'online',
+    });
+    expect(
+      decideFloor({
+        participant: { ...hod, inPersonSeat: 'FRA' },
+        category: 'MemberState',
+        session: thematic,
+      }),
+    ).toEqual({ allowed: true, mode: 'in-person' });
+    expect(decideFloor({ participant: hod, category: 'ObserverState', session: thematic })).toMatchObject({
+      allowed: false,
+      code: 'SESSION_RESTRICTED',
+    });
+    expect(
+      decideFloor({ participant: { ...hod, role: 'Delegate' }, category: 'MemberState', session: thematic }),
+    ).toMatchObject({ allowed: false, code: 'FLOOR_NOT_ALLOWED' });
+    expect(
+      decideFloor({ participant: { ...hod, revoked: true }, category: 'MemberState', session: thematic }),
+    ).toMatchObject({ allowed: false, code: 'PARTICIPANT_REVOKED' });
+    expect(
+      decideFloor({ participant: hod, category: 'MemberState', session: createSession() }),
+    ).toMatchObject({
+      allowed: false,
+      code: 'FLOOR_NOT_ALLOWED',
+    });
   });
 
   it('names the room and its audience in a SESSION_RESTRICTED message', () => {
