@@ -462,6 +462,8 @@ export class EventStack extends Stack {
         this.provisioner,
         this.roomCloser,
         this.timerFunction,
+        // When it fails, nobody can follow a floor (every subscribe is refused).
+        this.floorChannelAuth,
         ...(this.identity.tokenTrigger ? [this.identity.tokenTrigger] : []),
       ],
       table,

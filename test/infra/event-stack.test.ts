@@ -311,8 +311,8 @@ describe('Stack: EventStack', () => {
     const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
     const triggerId = logicalId(stack.identity.tokenTrigger!.lambda);
     // Assess
-    // + seed, recorder, provisioner, room closer, the floor channel's onSubscribe and the token trigger
-    expect(functions).toHaveLength(Object.keys(stack.functions).length + 6);
+    // + seed, recorder, provisioner, room closer, timers, the floor channel's onSubscribe, token trigger
+    expect(functions).toHaveLength(Object.keys(stack.functions).length + 7);
     for (const [id, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -536,11 +536,43 @@ describe('Stack: EventStack', () => {
     ]);
   });
 
-  it('lets no function publish on the floor channel or subscribe to it unless bound to it', () => {
+  it('lets the functions that can change a floor, and no other, publish on the floor channel, on its namespace only', () => {
+    // Prepare
+    const apiId = logicalId(stack.floorChannel.api);
+    const namespaceArn = `arn:<AWS::Partition>:appsync:<AWS::Region>:<AWS::AccountId>:apis/<${apiId}.ApiId>/channelNamespace/floor`;
+    const publishers = new Set<ServiceFunction>([
+      stack.timerFunction,
+      stack.functions.floor,
+      stack.functions.participants,
+      stack.functions.delegations,
+      stack.functions.sessions,
+      stack.recorder,
+      stack.roomCloser,
+    ]);
+    const all = [
+      ...Object.values(stack.functions),
+      stack.seedFunction,
+      stack.provisioner,
+      stack.recorder,
+      stack.roomCloser,
+      stack.timerFunction,
+      stack.floorChannelAuth,
+    ];
     // Assess
-    for (const statements of statementsByRole.values()) {
-      for (const statement of statements) {
-        expect(asList(statement.Action).filter((a) => a.startsWith('appsync:'))).toEqual([]);
+    for (const fn of all) {
+      const grants = grantsOf(fn).statements.filter((s) =>
+        asList(s.Action).some((a) => a.startsWith('appsync:')),
+      );
+      const domain = variablesOf(resources[logicalId(fn.lambda)]).EVENTS_HTTP_DOMAIN;
+      if (publishers.has(fn)) {
+        expect(
+          grants.map((s) => [s.Action, asList(s.Resource).map(arnText)]),
+          fn.node.path,
+        ).toEqual([['appsync:EventPublish', [namespaceArn]]]);
+        expect(domain, fn.node.path).toEqual({ 'Fn::GetAtt': [apiId, 'Dns.Http'] });
+      } else {
+        expect(grants, fn.node.path).toEqual([]);
+        expect(domain, fn.node.path).toBeUndefined();
       }
     }
   });
@@ -742,8 +774,9 @@ describe('Stack: EventStack', () => {
         : (p.Metrics ?? []).flatMap((m) => m.MetricStat?.Metric.MetricName ?? []);
     });
     // Assess
-    // + the recorder, the provisioner, the room closer and the token trigger (when it fails, nobody signs in)
-    const watched = Object.keys(stack.functions).length + 4;
+    // + the recorder, the provisioner, the room closer, the timers, the floor channel's onSubscribe and
+    // the token trigger (when it fails, nobody signs in)
+    const watched = Object.keys(stack.functions).length + 6;
     expect(metricNames.filter((m) => m === 'Errors')).toHaveLength(watched);
     expect(metricNames.filter((m) => m === 'Throttles')).toHaveLength(watched);
     expect(metricNames).toEqual(

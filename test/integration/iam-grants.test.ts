@@ -42,13 +42,13 @@ async function scenario() {
   });
   const [chile, peru] = imported.body.participants as { id: string }[];
   await api.call('GET', '/me', { as: FRA });
-  const floor = await connectFloorChannel({
+  const follower = await connectFloorChannel({
     url: stack.eventsUrl as string,
     token: await stack.token(FRA),
     WebSocket,
   });
-  await floor.subscribe('session-1');
-  floor.close();
+  await follower.subscribe('session-1');
+  follower.close();
   const join = await api.call('POST', '/sessions/session-1/join', { as: FRA });
   await stack.provisioningIdle();
   stack.emulator.connect(join.body.meeting.MeetingId, join.body.attendee.AttendeeId);
