@@ -86,6 +86,8 @@ if (which === 'bundles') {
     EVENT_ID: 'bench',
     AWS_REGION: 'us-east-1',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
+    // The sign-in trigger requires its group at cold start, as the stack sets it.
+    ORGANIZER_GROUP: 'organizers',
   });
   console.log(
     '\nFunction bundles (esbuild, minified ESM, AWS SDK v3 bundled, node22) and module init time here:\n',

@@ -5,7 +5,7 @@
  */
 import { AccessDeniedError, NotFoundError } from '#domain/errors.ts';
 import type { Identity } from '#domain/identity.ts';
-import { decideAccess } from '#domain/policy.ts';
+import { decideAccess, decideFloor } from '#domain/policy.ts';
 import type { Clock } from '#ports/clock.ts';
 import type {
   DelegationRepository,
@@ -42,12 +42,19 @@ export async function getMyAccess(deps: GetMyAccessDeps, identity: Identity) {
     now: now.toISOString(),
     sessions: programme.sessions.map((session) => {
       const decision = decideAccess({ participant, category: delegation.category, session, now });
+      const floor = decideFloor({ participant, category: delegation.category, session });
       const room = {
         id: session.id,
         title: session.title,
         parent: session.parent,
         start: session.start,
         end: session.end,
+        // Whether one may ask for the room's floor, and from where; whether one runs it.
+        floor: {
+          mayRequest: floor.allowed,
+          ...(floor.allowed ? { mode: floor.mode } : {}),
+          moderator: session.moderators.includes(participant.email),
+        },
       };
       return decision.allowed
         ? {
