@@ -6,14 +6,14 @@ import type { Identity } from '#domain/identity.ts';
 import { type ClaimsConfig, identityFromClaims } from '#http/request.ts';
 import { logger } from '#observability/logger.ts';
 import { roomOfFloorChannel } from '#ports/room-channel.ts';
-import { mayFollowFloor } from '#use-cases/follow-floor.ts';
+import { mayFollowFloor } from '#use-cases/floor.ts';
 import { claims, createRuntime, type RuntimeOverrides } from './lib/runtime.ts';
 
 /**
  * The `floor` namespace's onSubscribe handler, a direct Lambda integration (infra/constructs/
  * floor-channel.ts says why this and not a Lambda authorizer). AppSync has verified the subscriber's
  * JWT (the event's user pool, or its OIDC provider) before it calls this, and hands over the verified
- * claims in `identity`; this decides whether that person may follow the room (use-cases/follow-floor.ts)
+ * claims in `identity`; this decides whether that person may follow the room (mayFollowFloor in use-cases/floor.ts)
  * and answers `null` to let the subscription start, or `{ error }` to refuse it (the client gets a
  * `subscribe_error`).
  */

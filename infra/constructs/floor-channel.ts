@@ -39,7 +39,7 @@ export interface FloorChannelProps {
  *   authorizer would receive the raw token and have to verify it again (keys, issuers, audiences).
  * - onSubscribe runs for each subscribe, on that exact channel; an authorizer also runs on connect and
  *   its answers are cached per token for a TTL, which would tie one room's answer to another's.
- * - the rule is the join policy (use-cases/follow-floor.ts), read from DynamoDB: the function needs the
+ * - the rule is the floor's (mayFollowFloor, use-cases/floor.ts), read from DynamoDB: the function needs the
  *   table whichever way it is called, and onSubscribe calls it only when someone subscribes.
  * AppSync does not ask again while a subscription stays open: it lasts as long as its WebSocket
  * connection, which AppSync Events keeps for up to 24 hours. A participant revoked meanwhile (or whose

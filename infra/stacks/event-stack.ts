@@ -316,14 +316,15 @@ export class EventStack extends Stack {
     });
 
     // Who may follow a room's floor, asked by AppSync Events on each subscribe (onSubscribe, direct Lambda
-    // integration): participants.findByEmail and programme.getSession (GetItem), the delegation
-    // (delegations.get: BatchGetItem).
+    // integration): the room (programme.getSession: GetItem), the caller (once per instance the email →
+    // participant id index: Query on byType, projected to id and email; then the participant: GetItem)
+    // and their delegation (delegations.get: BatchGetItem).
     this.floorChannelAuth = new ServiceFunction(this, 'FloorChannelAuth', {
       entry: 'floor-channel-auth',
       description: "The floor channel's onSubscribe: who may follow a room's floor now",
       timeout: Duration.seconds(5),
       environment,
-    }).bindTable(table, { actions: ['GetItem', 'BatchGetItem'] });
+    }).bindTable(table, { actions: ['GetItem', 'BatchGetItem', 'Query'], indexes: ['byType'] });
     NagSuppressions.addResourceSuppressions(this.floorChannelAuth.lambda, [
       {
         id: 'Serverless-LambdaDLQ',

@@ -63,6 +63,9 @@ export interface FloorDeps extends AttendeeLifecycleDeps {
   count?: (metric: 'FloorCutFailed' | 'FloorCutRetried', value?: number) => void;
 }
 
+/** What deciding who may follow a floor reads (the floor channel's subscribe check takes only this). */
+export type FollowFloorDeps = Pick<FloorDeps, 'programme' | 'participants' | 'delegations' | 'clock'>;
+
 /** Seconds between retries of a cut Chime refused. */
 const CUT_RETRY_SECONDS = 2;
 /** Attempts at a cut within one call, before it is left to the retry timer. */
@@ -120,13 +123,16 @@ function requireOpen(deps: FloorDeps, session: Session) {
   }
 }
 
-async function callerParticipant(deps: FloorDeps, identity: Identity): Promise<Participant | null> {
+async function callerParticipant(
+  deps: Pick<FloorDeps, 'participants'>,
+  identity: Identity,
+): Promise<Participant | null> {
   const id = await deps.participants.idForEmail(identity.email);
   const p = id ? await deps.participants.get(id) : null;
   return p && p.email === identity.email ? p : null;
 }
 
-async function categoryOf(deps: FloorDeps, participant: Participant) {
+async function categoryOf(deps: Pick<FloorDeps, 'delegations'>, participant: Participant) {
   const delegation = await deps.delegations.get(participant.delegationCode);
   if (!delegation) throw new NotFoundError('UNKNOWN_DELEGATION', 'The delegation is not on record.');
   return delegation.category;
@@ -136,7 +142,11 @@ async function categoryOf(deps: FloorDeps, participant: Participant) {
  * Who may follow a room's floor (GET, and the room's channel): organizers, the room's moderators, and
  * participants who may join the room now, or who may take its floor from their seat in the room.
  */
-export async function mayFollowFloor(deps: FloorDeps, identity: Identity, roomId: string): Promise<boolean> {
+export async function mayFollowFloor(
+  deps: FollowFloorDeps,
+  identity: Identity,
+  roomId: string,
+): Promise<boolean> {
   const session = await deps.programme.getSession(roomId);
   if (!session) return false;
   if (identity.isOrganizer || isModerator(identity, session)) return true;

@@ -454,7 +454,7 @@ describe('Stack: EventStack', () => {
     expect(closer.dynamodb).toEqual(prefixed('dynamodb', ['GetItem', 'PutItem', 'Query', 'UpdateItem']));
     expect(closer.chime).toEqual(prefixed('chime', ['DeleteMeeting', 'ListAttendees', 'DeleteAttendee']));
     const followCheck = grantsOf(stack.floorChannelAuth);
-    expect(followCheck.dynamodb).toEqual(prefixed('dynamodb', ['GetItem', 'BatchGetItem']));
+    expect(followCheck.dynamodb).toEqual(prefixed('dynamodb', ['GetItem', 'BatchGetItem', 'Query']));
     expect(followCheck.chime).toEqual([]);
   });
 
@@ -748,6 +748,7 @@ describe('Stack: EventStack', () => {
     expect(indexResources(stack.functions.attendance)).toEqual(['byGroup', 'byType']);
     expect(indexResources(stack.recorder)).toEqual([]);
     expect(indexResources(stack.provisioner)).toEqual(['byGroup', 'byType']);
+    expect(indexResources(stack.floorChannelAuth)).toEqual(['byType']);
   });
 
   it('seeds the validated programme through a custom resource served by the seed function', () => {

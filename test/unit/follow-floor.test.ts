@@ -1,6 +1,6 @@
 /**
- * Who may follow a room's floor: organizers, and whoever the join policy lets into the room now.
- * In-memory repositories; the policy itself is decideAccess (test/unit/policy.test.ts).
+ * Who may follow a room's floor (its channel's subscribe check): organizers, the room's moderators, and
+ * whoever the join policy lets into the room now. In-memory repositories.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -11,11 +11,11 @@ import {
 import type { Identity } from '#domain/identity.ts';
 import type { Participant } from '#domain/participants.ts';
 import type { Programme } from '#domain/programme.ts';
-import { mayFollowFloor } from '#use-cases/follow-floor.ts';
+import { mayFollowFloor } from '#use-cases/floor.ts';
 import { createParticipant, createSession } from '../fixtures/factories.ts';
 
 /** Session I: Member States only, 11:00–13:00 New York time, doors open 30 minutes before. */
-const sessionOne = createSession();
+const sessionOne = createSession({ moderators: ['moderator@example.org'] });
 const duringSessionOne = new Date('2021-06-28T12:00:00-04:00');
 const programme: Programme = {
   event: { id: 'hlc-2021', name: 'High-Level Conference', timeZone: 'America/New_York' },
@@ -108,6 +108,17 @@ describe('Use case: mayFollowFloor', () => {
 
     // Assess
     expect([revoked, stranger]).toEqual([false, false]);
+  });
+
+  it('lets a room’s moderator follow it at any hour, and no other room', async () => {
+    // Prepare
+    now = new Date('2021-06-27T00:00:00Z');
+
+    // Act
+    const own = await mayFollowFloor(deps, identityOf('moderator@example.org'), 'session-1');
+
+    // Assess
+    expect(own).toBe(true);
   });
 
   it('lets an organizer follow any room of the programme at any hour, and no room that is not in it', async () => {
