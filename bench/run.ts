@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { attendanceBench, printAttendance } from './attendance.ts';
 import { measureBundles } from './bundles.ts';
+import { floorBench } from './floor.ts';
 import { joinBench, printJoin } from './join.ts';
 import { raceBench } from './race.ts';
 import { stampede } from './stampede.ts';
@@ -24,11 +25,13 @@ const { values, positionals } = parseArgs({
     mode: { type: 'string', default: 'both' },
     repetitions: { type: 'string', default: '500' },
     instances: { type: 'string', default: '1' },
+    subscribers: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '5' },
   },
 });
 const which = positionals[0] ?? 'all';
-if (!['all', 'join', 'attendance', 'bundles', 'stampede', 'race'].includes(which)) {
-  console.error(`unknown benchmark ${which}: use join, attendance, bundles, stampede or race`);
+if (!['all', 'join', 'attendance', 'bundles', 'stampede', 'race', 'floor'].includes(which)) {
+  console.error(`unknown benchmark ${which}: use join, attendance, bundles, stampede, race or floor`);
   process.exit(2);
 }
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
@@ -67,6 +70,11 @@ if (which === 'stampede') {
 if (which === 'race') {
   // Not part of `all` either: 500 repetitions of each race take a few minutes.
   await raceBench({ repetitions: Number(values.repetitions) });
+}
+
+if (which === 'floor') {
+  // Not part of `all`: a thousand WebSocket subscribers and real-time deadlines.
+  await floorBench({ subscribers: Number(values.subscribers), rounds: Number(values.rounds) });
 }
 
 if (which === 'join') {

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import {
   EVENT_DIMENSION,
   FLOOR_CUT_FAILED,
+  FLOOR_EVENTS_LOST,
   METRICS_NAMESPACE,
   METRICS_SERVICE,
   TIMER_LATENESS,
@@ -67,9 +68,19 @@ export class FloorTimers extends Construct {
       }),
       new Alarm(this, 'CutFailedAlarm', {
         alarmDescription:
-          'Chime refused to close a floor holder’s microphone (retried every 2 s; GET …/floor shows it under ' +
-          '"uncut"). Check Chime throttling; end the attendee by hand if it persists.',
+          'A floor holder’s microphone was not closed: Chime refused the cut (retried every 2 s; GET …/floor ' +
+          'shows it under "uncut"). Check Chime throttling; use mute-all if it persists.',
         metric: metric(FLOOR_CUT_FAILED.name, 'Sum'),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'EventsLostAlarm', {
+        alarmDescription:
+          'Floor events could not be published on the rooms’ channels (AppSync Events): clients miss changes ' +
+          'until they re-read the floor. Check the Events API and the functions’ EventPublish grant.',
+        metric: metric(FLOOR_EVENTS_LOST.name, 'Sum'),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,

@@ -269,7 +269,8 @@ describe('Stack: EventStack', () => {
   it('routes this event’s aws.chime meeting events to an encrypted queue, its DLQ and alarm, and the recorder', () => {
     // Prepare
     const [queueId, queue] = Object.entries(resources).find(
-      ([, r]) => r.Type === 'AWS::SQS::Queue' && r.Properties?.RedrivePolicy,
+      ([id, r]) =>
+        r.Type === 'AWS::SQS::Queue' && r.Properties?.RedrivePolicy && id.startsWith('MeetingEvents'),
     )!;
     const redrive = queue.Properties?.RedrivePolicy as {
       deadLetterTargetArn: unknown;
@@ -412,7 +413,19 @@ describe('Stack: EventStack', () => {
         chime: ['DeleteAttendee', 'UpdateAttendeeCapabilities'],
       },
       attendance: { dynamodb: ['GetItem', 'BatchGetItem', 'Query', 'PutItem'], chime: [] },
-      sessions: { dynamodb: ['GetItem', 'PutItem', 'UpdateItem'], chime: ['DeleteMeeting'] },
+      sessions: {
+        dynamodb: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query', 'DeleteItem'],
+        chime: ['DeleteMeeting', 'UpdateAttendeeCapabilities', 'DeleteAttendee'],
+      },
+      floor: {
+        dynamodb: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+        chime: [
+          'UpdateAttendeeCapabilities',
+          'BatchUpdateAttendeeCapabilitiesExcept',
+          'CreateAttendee',
+          'DeleteAttendee',
+        ],
+      },
     } as const;
     const prefixed = (prefix: string, actions: readonly string[]) =>
       actions.map((a) => `${prefix}:${a}`).sort();
@@ -427,7 +440,7 @@ describe('Stack: EventStack', () => {
     expect(seed.dynamodb).toEqual(prefixed('dynamodb', ['PutItem', 'BatchGetItem', 'BatchWriteItem']));
     expect(seed.chime).toEqual([]);
     const recorder = grantsOf(stack.recorder);
-    expect(recorder.dynamodb).toEqual(prefixed('dynamodb', ['GetItem', 'PutItem']));
+    expect(recorder.dynamodb).toEqual(prefixed('dynamodb', ['GetItem', 'PutItem', 'UpdateItem']));
     expect(recorder.chime).toEqual([]);
     const provisioner = grantsOf(stack.provisioner);
     expect(provisioner.dynamodb).toEqual(
@@ -451,11 +464,40 @@ describe('Stack: EventStack', () => {
       ]),
     );
     const closer = grantsOf(stack.roomCloser);
-    expect(closer.dynamodb).toEqual(prefixed('dynamodb', ['GetItem', 'PutItem', 'Query', 'UpdateItem']));
-    expect(closer.chime).toEqual(prefixed('chime', ['DeleteMeeting', 'ListAttendees', 'DeleteAttendee']));
+    expect(closer.dynamodb).toEqual(
+      prefixed('dynamodb', ['GetItem', 'BatchGetItem', 'PutItem', 'Query', 'UpdateItem', 'DeleteItem']),
+    );
+    expect(closer.chime).toEqual(
+      prefixed('chime', ['DeleteMeeting', 'ListAttendees', 'DeleteAttendee', 'UpdateAttendeeCapabilities']),
+    );
+    const timers = grantsOf(stack.timerFunction);
+    expect(timers.dynamodb).toEqual(
+      prefixed('dynamodb', ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']),
+    );
+    expect(timers.chime).toEqual(
+      prefixed('chime', ['UpdateAttendeeCapabilities', 'DeleteAttendee', 'DeleteMeeting']),
+    );
     const followCheck = grantsOf(stack.floorChannelAuth);
     expect(followCheck.dynamodb).toEqual(prefixed('dynamodb', ['GetItem', 'BatchGetItem', 'Query']));
     expect(followCheck.chime).toEqual([]);
+  });
+
+  it('runs the floor’s timers from an encrypted SQS queue with a DLQ, sendable only by what changes a floor', () => {
+    const senders = Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::IAM::Policy')
+      .filter(([, r]) => JSON.stringify(r.Properties?.PolicyDocument).includes('sqs:SendMessage'))
+      .filter(([, r]) => JSON.stringify(r.Properties?.PolicyDocument).includes('FloorTimersQueue'));
+    // The floor, participants, delegations, sessions, the room close, the recorder and the timers.
+    expect(senders).toHaveLength(7);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FloorTimersQueue'), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'TimerLatenessMs',
+      Statistic: 'Maximum',
+      Threshold: 2000,
+    });
   });
 
   it('serves the floor channel: AppSync Events, IAM to publish, the user pool’s ID token to connect and subscribe', () => {
@@ -789,8 +831,10 @@ describe('Stack: EventStack', () => {
         'ApproximateAgeOfOldestMessage',
       ]),
     );
-    // Meeting events and provisioning each have a dead-letter queue.
-    expect(metricNames.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    // Meeting events, provisioning and the floor's timers each have a dead-letter queue; the timers
+    // also alarm on their lateness and on a cut Chime refused.
+    expect(metricNames.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(3);
+    expect(metricNames).toEqual(expect.arrayContaining(['TimerLatenessMs', 'FloorCutFailed']));
     for (const alarm of alarms) expect(alarm.Properties?.AlarmActions).toHaveLength(1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });

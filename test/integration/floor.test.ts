@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { connectFloorChannel, FloorChannelError } from '#clients/floor-channel-client.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { apiClient, startTestStack } from '../support/local-stack.ts';
 
@@ -16,6 +18,8 @@ const T0 = Date.parse('2021-06-28T11:40:00-04:00');
 
 let stack: LocalStack;
 let api: ReturnType<typeof apiClient>;
+/** What a WebSocket subscriber to Session I's channel received, in order. */
+const heard: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   stack = await startTestStack({ provisioning: false });
@@ -42,6 +46,11 @@ async function chimeView(meetingId: string, attendeeId: string) {
   expect(res.body.Attendee.JoinToken).toBeUndefined();
   return res.body.Attendee.Capabilities;
 }
+async function until(condition: () => boolean) {
+  const deadline = Date.now() + 5_000;
+  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  expect(condition()).toBe(true);
+}
 const publishedTypes = (since: number) =>
   stack.published.slice(since).map((p) => `${p.roomId}:${String(p.event.type)}`);
 
@@ -66,6 +75,16 @@ describe('the floor of Session I (the scenario)', () => {
     expect(res.status, res.text).toBe(201);
     expect(res.body.request).toMatchObject({ position: 1, delegationCode: 'FRA', mode: 'online' });
     franceRequest = res.body.request.id;
+    // France's client follows the room's channel (the same protocol as AppSync Events).
+    const channel = await connectFloorChannel({
+      url: stack.eventsUrl as string,
+      token: await stack.token(FRA),
+      WebSocket: WebSocket as never,
+    });
+    const subscription = await channel.subscribe(ROOM);
+    void (async () => {
+      for await (const event of subscription) heard.push(event as Record<string, unknown>);
+    })().catch(() => undefined);
     const floor = await api.call('GET', `/sessions/${ROOM}/floor`, { as: FRA });
     expect(floor.body.queue[0]).toMatchObject({ requestId: franceRequest, connected: true });
   });
@@ -103,6 +122,11 @@ describe('the floor of Session I (the scenario)', () => {
     });
     expect(publishedTypes(since)).toEqual([`${ROOM}:granted`]);
     expect(JSON.stringify(stack.published)).not.toMatch(/JoinToken/);
+    await until(() => heard.some((e) => e.type === 'granted'));
+    expect(heard.find((e) => e.type === 'granted')).toMatchObject({
+      requestId: franceRequest,
+      delegationCode: 'FRA',
+    });
   });
 
   it('4. at 150 s the warning; at 180 s the microphone is closed by the server alone', async () => {
@@ -111,10 +135,13 @@ describe('the floor of Session I (the scenario)', () => {
     expect(publishedTypes(since)).toEqual([]);
     await moveClock(150);
     expect(publishedTypes(since)).toEqual([`${ROOM}:warned`]);
+    await until(() => heard.some((e) => e.type === 'warned'));
     since = stack.published.length;
     await moveClock(180);
     expect(publishedTypes(since)).toEqual([`${ROOM}:ended`]);
     expect(stack.published.at(-1)?.event).toMatchObject({ how: 'time', requestId: franceRequest });
+    await until(() => heard.some((e) => e.type === 'ended'));
+    expect(JSON.stringify(heard)).not.toMatch(/JoinToken|AttendeeId/);
     expect(await chimeView(france.meetingId, france.attendeeId)).toMatchObject({
       Audio: 'Receive',
       Video: 'Receive',
@@ -222,6 +249,14 @@ describe('running the floor', () => {
     expect(opening.body.error.code).toBe('FLOOR_NOT_ALLOWED');
     const observer = await api.call('GET', `/sessions/${ROOM}/floor`, { as: 'delegate.vat@example.org' });
     expect(observer.status).toBe(403);
+    // Nor may they follow its channel: Session I is for Member States only.
+    const vat = await connectFloorChannel({
+      url: stack.eventsUrl as string,
+      token: await stack.token('delegate.vat@example.org'),
+      WebSocket: WebSocket as never,
+    });
+    await expect(vat.subscribe(ROOM)).rejects.toBeInstanceOf(FloorChannelError);
+    vat.close();
     const notModerator = await api.call('POST', `/sessions/${ROOM}/floor/next`, { as: FRA });
     expect(notModerator.status).toBe(403);
     expect(notModerator.body.error.code).toBe('FORBIDDEN');
