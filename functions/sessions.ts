@@ -1,13 +1,9 @@
-import { z } from 'zod';
 import { httpApi, json } from '#http/api.ts';
 import { pathParam } from '#http/path-parameters.ts';
 import { jsonBody } from '#http/request.ts';
+import { sessionEndBody } from '#http/schemas.ts';
 import { closeRoomNow, moveRoomEnd } from '#use-cases/close-room.ts';
 import { auditDeps, claims, createRuntime, type RuntimeOverrides } from './lib/runtime.ts';
-
-const endBody = z.strictObject({
-  end: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant with an offset' }),
-});
 
 /** Rooms while the event runs (organizers): move a session's end, or close a room at once. */
 export function createHandler(overrides: RuntimeOverrides = {}) {
@@ -23,7 +19,12 @@ export function createHandler(overrides: RuntimeOverrides = {}) {
       'PATCH /sessions/{sessionId}': async (event, identity) =>
         json(
           200,
-          await moveRoomEnd(deps, identity, pathParam(event, 'sessionId'), jsonBody(event, endBody).end),
+          await moveRoomEnd(
+            deps,
+            identity,
+            pathParam(event, 'sessionId'),
+            jsonBody(event, sessionEndBody).end,
+          ),
         ),
       'POST /sessions/{sessionId}/close': async (event, identity) =>
         json(200, await closeRoomNow(deps, identity, pathParam(event, 'sessionId'))),
