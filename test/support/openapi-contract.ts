@@ -13,7 +13,7 @@ export interface Answer {
   body: any;
 }
 
-const escape = (segment: string) => segment.replaceAll('~', '~0').replaceAll('/', '~1');
+const pointerSegment = (segment: string) => segment.replaceAll('~', '~0').replaceAll('/', '~1');
 
 /**
  * Answers checked against the OpenAPI document itself (its JSON Schemas, compiled with ajv), not
@@ -41,7 +41,7 @@ export function openApiContract(document: JsonObject = openApiDocument()) {
     const ref = response.$ref;
     if (typeof ref !== 'string') return [pointer, response];
     const name = ref.replace('#/components/responses/', '');
-    return [`/components/responses/${escape(name)}`, components[name] as JsonObject];
+    return [`/components/responses/${pointerSegment(name)}`, components[name] as JsonObject];
   };
 
   /** What is wrong with an answer given the documented response at `pointer` (empty: nothing). */
@@ -73,7 +73,7 @@ export function openApiContract(document: JsonObject = openApiDocument()) {
         ];
       }
       const [pointer, response] = responseAt(
-        `/paths/${escape(path)}/${method.toLowerCase()}/responses/${answer.status}`,
+        `/paths/${pointerSegment(path)}/${method.toLowerCase()}/responses/${answer.status}`,
         documented,
       );
       return checkAgainst(routeKey, pointer, response, answer);
