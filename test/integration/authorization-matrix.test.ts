@@ -32,7 +32,7 @@ const tally = { cases: 0, fiveHundreds: 0, documented2xx: new Set<string>() };
 beforeAll(async () => {
   watch = await startTableWatch(inject('dynamoEndpoint'));
   stack = await startTestStack({ dynamoEndpoint: watch.endpoint });
-  people = await setUpPersonas(stack, apiClient(stack));
+  people = await setUpPersonas(apiClient(stack));
 });
 afterAll(async () => {
   console.log(

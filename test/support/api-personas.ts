@@ -1,5 +1,4 @@
 import { loadProgrammeFile } from '#config/programme-file.ts';
-import type { LocalStack } from '../../local/stack.ts';
 import type { apiClient, Call } from './local-stack.ts';
 import type { MatrixContext, Persona, RequestSpec } from './route-expectations.ts';
 
@@ -20,7 +19,7 @@ const TARGET_DELEGATION = 'FRA';
 
 type Api = ReturnType<typeof apiClient>;
 
-export async function setUpPersonas(stack: LocalStack, api: Api, options: { eventFile?: string } = {}) {
+export async function setUpPersonas(api: Api, options: { eventFile?: string } = {}) {
   const programme = loadProgrammeFile(options.eventFile ?? 'events/hlc-2021.yaml');
   const must = (res: Call, what: string) => {
     if (res.status >= 300) throw new Error(`${what}: ${res.status} ${res.text.slice(0, 300)}`);
