@@ -1,0 +1,515 @@
+import { request } from 'node:http';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { routeKey, routes } from '#http/routes.ts';
+import { matchRoute } from '../../local/dev-server.ts';
+import type { LocalStack } from '../../local/stack.ts';
+import { type Personas, personaEmails, setUpPersonas } from '../support/api-personas.ts';
+import { apiClient, startTestStack } from '../support/local-stack.ts';
+import { openApiContract } from '../support/openapi-contract.ts';
+import { type Persona, type RequestSpec, routeExpectations } from '../support/route-expectations.ts';
+import { forbiddenWrites, startTableWatch, type TableWatch, type Write } from '../support/table-watch.ts';
+
+/**
+ * Property-based requests to every route of routes.ts, built around the well-formed request declared in
+ * test/support/route-expectations.ts: hostile path segments (malformed %-escapes, overlong UTF-8, very
+ * long values, control characters), query strings (unknown keys, repeated keys, huge numbers, bad
+ * instants), bodies (wrong JSON types, arrays for objects, empty, invalid JSON and UTF-8, over the size
+ * limit) and content types, as every persona and with broken tokens. Whatever comes:
+ * - never a 5xx;
+ * - every answer as the OpenAPI document says: a 4xx is `{ error: { code, message } }` with a code the
+ *   route documents at that status, a 2xx has the documented body;
+ * - a refused request writes nothing (seen on the DynamoDB wire; the audit record of a refusal is the one
+ *   write allowed), and a run of refusals leaves the table's items exactly as they were (a full scan).
+ *
+ * FUZZ_RUNS (per route, default 24) and FUZZ_SEED make a longer or a repeated run.
+ */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 24);
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
+const fcOptions = { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) };
+/**
+ * Request lines stay under 8 KiB: longer ones are refused before any function, by Node's HTTP parser
+ * here (431) and by API Gateway's request-size quota in AWS (10 KiB of request line and headers).
+ */
+const MAX_URL = 8 * 1024;
+
+/** fc.assert, with a report that fits on a screen (a counterexample can hold 70 KB of body). */
+async function assertProperty<T>(property: fc.IAsyncProperty<T>, options: fc.Parameters<T>) {
+  const details = await fc.check(property, options);
+  if (!details.failed) return;
+  const shown = (v: unknown) =>
+    JSON.stringify(v, (_, x) => (x?.type === 'Buffer' ? Buffer.from(x.data).toString() : x))?.slice(0, 1500);
+  throw new Error(
+    `property failed (seed ${details.seed}, path "${details.counterexamplePath}", FUZZ_SEED=${details.seed} to repeat)\n` +
+      `counterexample: ${shown(details.counterexample)}\n${String((details.errorInstance as Error)?.message ?? details.errorInstance).slice(0, 3000)}`,
+  );
+}
+
+let watch: TableWatch;
+let stack: LocalStack;
+let people: Personas;
+let api: ReturnType<typeof apiClient>;
+let port: number;
+const contract = openApiContract();
+const seeds = new Map<string, RequestSpec>();
+const tally = { cases: 0, fiveHundreds: 0, answers: new Map<string, number>() };
+
+beforeAll(async () => {
+  watch = await startTableWatch(inject('dynamoEndpoint'));
+  stack = await startTestStack({ dynamoEndpoint: watch.endpoint });
+  api = apiClient(stack);
+  people = await setUpPersonas(api);
+  port = Number(new URL(stack.url).port);
+  for (const route of routes) {
+    const expectation = routeExpectations[routeKey(route)];
+    if (expectation) seeds.set(routeKey(route), await expectation.request(people.contextFor('organizer')));
+  }
+});
+afterAll(async () => {
+  const answers = [...tally.answers].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => `${k} ×${n}`);
+  console.log(
+    `fuzz: ${tally.cases} cases (${routes.length} routes), ${tally.fiveHundreds} 5xx; answers: ${answers.join(', ')}`,
+  );
+  await stack?.stop();
+  await watch?.close();
+});
+
+const quiet = async () => {
+  await stack.provisioningIdle();
+  await stack.pipeline.flush();
+};
+
+// --- What a hostile or careless caller sends -------------------------------------------------------
+
+const unreserved = /[A-Za-z0-9\-._~]/;
+/** Percent-encodes the UTF-8 bytes of a string (lone surrogates become U+FFFD), keeping unreserved ones. */
+const encode = (value: string | Uint8Array) =>
+  [...(typeof value === 'string' ? Buffer.from(value, 'utf8') : value)]
+    .map((b) =>
+      unreserved.test(String.fromCharCode(b))
+        ? String.fromCharCode(b)
+        : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');
+
+/** Segments sent as they are: malformed escapes, overlong and invalid UTF-8, dots, separators. */
+const rawSegments = [
+  '%',
+  '%Z',
+  '%ZZ',
+  '%E0%A4%A',
+  '%ED%A0%80', // a UTF-16 surrogate, encoded as UTF-8 would not
+  '%C0%AF', // an overlong '/'
+  '%FF',
+  '%00',
+  '%0A',
+  '%2F',
+  '%2e%2e',
+  '..',
+  '.',
+  '%20',
+  '%23',
+  '%3Cscript%3Ealert(1)%3C%2Fscript%3E',
+  '__proto__',
+  'constructor',
+  'x'.repeat(4000),
+  `p_${'0'.repeat(20)}`, // a participant id of the right shape that nobody has
+  'session-99', // a room id of the right shape that is not in the programme
+  'ZZZ',
+  'zz-top',
+];
+const controlAndScripts = fc.constantFrom(
+  '\u0000',
+  '\t=1+1',
+  'a\u202Eb',
+  '\u001b[31m',
+  '\ud800',
+  'Ünïcødé',
+  'مرحبا',
+  '日本語',
+  '😀',
+  ' ',
+  '',
+);
+const anyText = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  controlAndScripts,
+  fc.constantFrom('x'.repeat(3000), 'é'.repeat(400)),
+);
+
+const pathValue = (valid: string) =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.constant(valid) },
+    { weight: 1, arbitrary: fc.constant(valid.toUpperCase()) },
+    { weight: 3, arbitrary: fc.constantFrom(...rawSegments) },
+    { weight: 2, arbitrary: anyText.filter((s) => s !== '').map(encode) },
+    { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 12 }).map(encode) },
+  );
+
+const numberish = fc.constantFrom(
+  '0',
+  '-1',
+  '1.5',
+  '1e309',
+  '99999999999999999999999',
+  'NaN',
+  'Infinity',
+  '0x10',
+  '',
+  ' 5',
+  '5abc',
+);
+const instants = fc.constantFrom(
+  '2021-06-28T00:00:00Z',
+  '2021-02-31T00:00:00Z',
+  '0000-01-01T00:00:00Z',
+  '9999-12-31T23:59:59-23:59',
+  '2021-06-28T00:00:00.123456789+14:00',
+  'yesterday',
+  '2021-06-28',
+);
+const enumsAndIds = fc.constantFrom(
+  'json',
+  'csv',
+  'CSV',
+  'MemberState',
+  'memberstate',
+  'allowed',
+  'FRA',
+  'fra',
+  'session-1',
+  `p_${'0'.repeat(20)}`,
+  'e30',
+  '!!!',
+);
+const queryValue = fc.oneof(numberish, instants, enumsAndIds, anyText);
+const queryKey = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      'limit',
+      'cursor',
+      'category',
+      'delegation',
+      'format',
+      'sessionId',
+      'participantId',
+      'outcome',
+      'from',
+      'to',
+    ),
+  },
+  { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', '') },
+  { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
+);
+const rawQueryParts = fc.constantFrom(
+  '%ZZ',
+  'limit=%',
+  'limit=%ZZ',
+  'a',
+  '=',
+  '&&',
+  'limit',
+  'from=%E0%A4%A',
+);
+
+const queryString = (seed: Record<string, string> | undefined) =>
+  fc.oneof(
+    { weight: 2, arbitrary: fc.constant(new URLSearchParams(seed ?? {}).toString()) },
+    {
+      weight: 5,
+      arbitrary: fc
+        .array(
+          fc.oneof(
+            {
+              weight: 5,
+              arbitrary: fc.tuple(queryKey, queryValue).map(([k, v]) => `${encode(k)}=${encode(v)}`),
+            },
+            { weight: 1, arbitrary: rawQueryParts },
+          ),
+          { maxLength: 5 },
+        )
+        .map((parts) => [new URLSearchParams(seed ?? {}).toString(), ...parts].filter(Boolean).join('&')),
+    },
+  );
+
+const hostileJson: fc.Arbitrary<unknown> = fc.oneof(
+  fc.jsonValue({ maxDepth: 2 }),
+  fc.constantFrom(
+    null,
+    true,
+    0,
+    -1,
+    1e308,
+    -0,
+    2 ** 53 + 1,
+    '',
+    'x'.repeat(10_000),
+    [],
+    {},
+    [{}],
+    { __proto__: null },
+    'p_00000000000000000000',
+    'HeadOfDelegation',
+    'UNEntity',
+    'in',
+    `${'a'.repeat(250)}@example.org`,
+  ),
+  instants,
+  anyText,
+);
+
+/** Bodies as raw text: broken JSON, numbers JSON cannot hold, deep nesting, CSV of every sort. */
+const rawTexts = [
+  '',
+  ' ',
+  '{',
+  '[',
+  'null',
+  '"x"',
+  '1e400',
+  '{"participantId":1e400}',
+  '{"end":1e400}',
+  '[1e400]',
+  '{"__proto__":{"admin":true}}',
+  '{"constructor":{"prototype":{}}}',
+  `${'['.repeat(5000)}${']'.repeat(5000)}`,
+  `{"a":"${'x'.repeat(70 * 1024)}"}`, // over the 64 KiB limit
+  '\uFEFF{"participantId":"p_00000000000000000000"}',
+  'name,email,delegation,role\n',
+  'name,email,delegation,role\nA,a@example.org,FRA,Delegate,extra\n',
+  'name;email;delegation;role\nA;a@example.org;FRA;Delegate\n',
+  '"unclosed\n',
+  'participantId=p_00000000000000000000&direction=in',
+];
+const rawBytes = [
+  Buffer.from([0xff, 0xfe, 0x6e, 0x00, 0x61, 0x00]), // UTF-16LE with a byte-order mark
+  Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]), // {"?(":1} with invalid UTF-8
+  Buffer.from('name,email,delegation,role\nM\xfcller,m@example.org,DEU,Delegate\n', 'latin1'),
+];
+
+/** Hostile values of the seed value's kind first (instants for an instant), then any. */
+const hostileLike = (value: unknown): fc.Arbitrary<unknown> =>
+  typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value)
+    ? fc.oneof({ weight: 3, arbitrary: instants }, { weight: 1, arbitrary: hostileJson })
+    : hostileJson;
+
+/** A JSON body close to the seed: one field given a hostile value, removed, or added. */
+const mutatedBody = (seed: unknown): fc.Arbitrary<unknown> => {
+  if (Array.isArray(seed))
+    return fc.oneof(
+      mutatedBody(seed[0]).map((row) => [row]),
+      fc.constant([...seed, ...seed]),
+      fc.constant(Array.from({ length: 5001 }, () => seed[0])),
+    );
+  if (!seed || typeof seed !== 'object') return hostileJson;
+  const keys = Object.keys(seed);
+  return fc.oneof(
+    fc
+      .constantFrom(...keys)
+      .chain((k) => hostileLike((seed as Record<string, unknown>)[k]).map((v) => ({ ...seed, [k]: v }))),
+    fc
+      .constantFrom(...keys)
+      .map((k) => Object.fromEntries(Object.entries(seed).filter(([key]) => key !== k))),
+    fc.tuple(fc.string({ maxLength: 10 }), hostileJson).map(([k, v]) => ({ ...seed, [k]: v })),
+    fc.constant([seed]),
+  );
+};
+
+const contentTypes = fc.constantFrom(
+  undefined,
+  'application/json',
+  'application/json; charset=utf-8',
+  'APPLICATION/JSON',
+  'application/json; charset=utf-16',
+  'application/vnd.api+json',
+  'text/csv',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  '',
+);
+
+const bodyOf = (seed: unknown) =>
+  fc.oneof(
+    { weight: 2, arbitrary: fc.constant(seed === undefined ? undefined : Buffer.from(JSON.stringify(seed))) },
+    {
+      weight: 3,
+      arbitrary: (seed === undefined ? hostileJson : mutatedBody(seed)).map((v) =>
+        Buffer.from(JSON.stringify(v) ?? ''),
+      ),
+    },
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => Buffer.from(JSON.stringify(v))) },
+    { weight: 2, arbitrary: fc.constantFrom(...rawTexts).map((t) => Buffer.from(t)) },
+    { weight: 1, arbitrary: fc.constantFrom(...rawBytes) },
+  );
+
+type Caller = Persona | 'no-scheme' | 'garbage-token' | 'expired' | 'stranger';
+const callers = fc.oneof(
+  { weight: 12, arbitrary: fc.constant<Caller>('organizer') },
+  { weight: 4, arbitrary: fc.constantFrom<Caller>('participant', 'revoked', 'moderator', 'otherDelegation') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom<Caller>('anonymous', 'no-scheme', 'garbage-token', 'expired', 'stranger'),
+  },
+);
+
+async function authorization(caller: Caller): Promise<string | undefined> {
+  switch (caller) {
+    case 'anonymous':
+      return undefined;
+    case 'no-scheme':
+      return 'Bearer';
+    case 'garbage-token':
+      return 'Bearer a.b.c';
+    case 'expired':
+      return `Bearer ${await stack.issuer.issue(personaEmails.organizer, { expiresIn: 0 })}`;
+    case 'stranger':
+      return `Bearer ${await api.tokenFor('stranger@fuzz.example.net')}`;
+    default:
+      return `Bearer ${await api.tokenFor(personaEmails[caller])}`;
+  }
+}
+
+interface FuzzRequest {
+  method: string;
+  path: string;
+  caller: Caller;
+  contentType: string | undefined;
+  body: Buffer | undefined;
+}
+
+/** The request, sent as is: node:http leaves the path and the body alone (fetch would refuse a GET body). */
+async function send(req: FuzzRequest) {
+  const auth = await authorization(req.caller);
+  const headers: Record<string, string | number> = {
+    ...(auth ? { authorization: auth } : {}),
+    ...(req.contentType !== undefined ? { 'content-type': req.contentType } : {}),
+    ...(req.body ? { 'content-length': req.body.length } : {}),
+  };
+  return new Promise<{ status: number; contentType: string | null; text: string }>((resolve, reject) => {
+    const out = request({ host: '127.0.0.1', port, method: req.method, path: req.path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: (res.headers['content-type'] as string | undefined) ?? null,
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+      res.on('error', reject);
+    });
+    out.on('error', reject);
+    out.end(req.body);
+  });
+}
+
+const describeWrites = (writes: Write[]) =>
+  writes.map(
+    (w) => `${w.operation} ${w.key ?? ''}${w.audit ? ` audit ${w.audit.outcome} ${w.audit.code}` : ''}`,
+  );
+
+/** Sends one request and checks the invariants; returns the answer's status. */
+async function check(req: FuzzRequest): Promise<number> {
+  const { result: res, writes } = await watch.writesDuring(quiet, () => send(req));
+  tally.cases++;
+  if (res.status >= 500) tally.fiveHundreds++;
+  const where = `${req.method} ${req.path.slice(0, 200)} as ${req.caller} (${req.contentType ?? 'no content type'}, body ${req.body?.subarray(0, 120).toString() ?? 'none'})`;
+  if (res.status >= 500) throw new Error(`${where}: ${res.status} ${res.text.slice(0, 300)}`);
+  let body: { error?: { code?: string } } | null = null;
+  try {
+    body = res.text ? JSON.parse(res.text) : null;
+  } catch {
+    body = null;
+  }
+  const answer = { status: res.status, contentType: res.contentType, body };
+  const seen = `${res.status}${body?.error?.code ? ` ${body.error.code}` : ''}`;
+  tally.answers.set(seen, (tally.answers.get(seen) ?? 0) + 1);
+  const match = matchRoute(req.method, new URL(req.path, 'http://fuzz').pathname);
+  const problems = match ? contract.check(match.route.key, answer) : contract.checkNoRoute(answer);
+  if (problems.length) throw new Error(`${where}: not as documented: ${problems.join('; ')}`);
+  if (res.status >= 400) {
+    const written = forbiddenWrites(writes, body?.error?.code ?? '');
+    if (written.length)
+      throw new Error(`${where}: a refused request wrote ${describeWrites(written).join('; ')}`);
+  }
+  return res.status;
+}
+
+const otherMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+describe('Fuzz: every route, property-based inputs', () => {
+  it.each(routes.map((r) => [routeKey(r), r] as const))('%s', async (key, route) => {
+    const seed = seeds.get(key);
+    if (!seed) throw new Error(`${key} has no expectation in test/support/route-expectations.ts`);
+    const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+    const pathArb = fc
+      .tuple(...params.map((p) => pathValue(seed.path?.[p] ?? 'x')))
+      .map((values) => route.path.replace(/\{(\w+)\}/g, () => values.shift() as string));
+    const requests = fc.record({
+      method: fc.oneof(
+        { weight: 9, arbitrary: fc.constant(route.method) },
+        { weight: 1, arbitrary: fc.constantFrom(...otherMethods) },
+      ),
+      path: pathArb,
+      query: queryString(seed.query),
+      caller: callers,
+      contentType: fc.oneof(
+        { weight: 3, arbitrary: fc.constant('application/json') },
+        { weight: 2, arbitrary: contentTypes },
+      ),
+      body: bodyOf(seed.body),
+    });
+    await assertProperty(
+      fc.asyncProperty(requests, async ({ query, ...req }) => {
+        const path = query && req.path.length + query.length < MAX_URL ? `${req.path}?${query}` : req.path;
+        await check({ ...req, path });
+      }),
+      fcOptions,
+    );
+  });
+});
+
+describe('Fuzz: refusals leave the table as it was', () => {
+  it('answers anonymous, broken and non-organizer callers on every route with 4xx, and the table’s items are unchanged (full scan)', async () => {
+    await quiet();
+    const before = await watch.snapshot(stack.tableName);
+    // Refused for who they are, whatever they send: no token, broken ones, and participants on organizer routes.
+    const refusedCallers = fc.constantFrom<Caller>('anonymous', 'no-scheme', 'garbage-token', 'expired');
+    const cases = routes.flatMap((route) => {
+      const seed = seeds.get(routeKey(route)) ?? {};
+      const callersOf = route.organizerOnly
+        ? fc.oneof(
+            refusedCallers,
+            fc.constantFrom<Caller>('participant', 'revoked', 'moderator', 'otherDelegation', 'stranger'),
+          )
+        : refusedCallers;
+      return [
+        fc.record({
+          method: fc.constant(route.method),
+          path: fc
+            .tuple(
+              ...[...route.path.matchAll(/\{(\w+)\}/g)].map((m) =>
+                pathValue(seed.path?.[m[1] as string] ?? 'x'),
+              ),
+            )
+            .map((values) => route.path.replace(/\{(\w+)\}/g, () => values.shift() as string)),
+          caller: callersOf,
+          contentType: contentTypes,
+          body: bodyOf(seed.body),
+        }),
+      ];
+    });
+    await assertProperty(
+      fc.asyncProperty(fc.oneof(...cases), async (req) => {
+        const status = await check(req);
+        expect(status).toBeGreaterThanOrEqual(400);
+      }),
+      { ...fcOptions, numRuns: RUNS * 4 },
+    );
+    await quiet();
+    expect(await watch.snapshot(stack.tableName)).toEqual(before);
+  });
+});
