@@ -5,6 +5,7 @@ import {
   participantImportRowSchema,
   participantUpdateSchema,
 } from '#domain/participants.ts';
+import { instantSchema } from '#domain/programme.ts';
 import { MAX_IMPORT_ROWS } from '#use-cases/import-participants.ts';
 
 /**
@@ -13,7 +14,7 @@ import { MAX_IMPORT_ROWS } from '#use-cases/import-participants.ts';
  * parameters are in path-parameters.ts; response bodies in responses.ts.
  */
 
-const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString());
+const instant = instantSchema.transform((s) => new Date(s).toISOString());
 const pageLimit = (fallback: number) => z.coerce.number().int().min(1).max(500).default(fallback);
 
 // GET /delegations
@@ -75,6 +76,4 @@ export const auditQuery = z
 export const unmatchedQuery = z.strictObject({ limit: pageLimit(100) });
 
 // PATCH /sessions/{sessionId}
-export const sessionEndBody = z.strictObject({
-  end: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant with an offset' }),
-});
+export const sessionEndBody = z.strictObject({ end: instantSchema });

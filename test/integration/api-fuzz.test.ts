@@ -513,3 +513,20 @@ describe('Fuzz: refusals leave the table as it was', () => {
     expect(await watch.snapshot(stack.tableName)).toEqual(before);
   });
 });
+
+describe('Found by fuzzing', () => {
+  it('refuses an instant in the year 10000 once in UTC: a session end (it was answered with closesAt "+010000-…") and an audit bound (it matched every record)', async () => {
+    const year10000 = '9999-12-31T23:59:59-23:59';
+    const { result, writes } = await watch.writesDuring(quiet, () =>
+      api.call('PATCH', '/sessions/session-5', { as: personaEmails.organizer, body: { end: year10000 } }),
+    );
+    expect(result.status).toBe(400);
+    expect(result.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'end' });
+    expect(writes).toEqual([]);
+    const audit = await api.call('GET', `/audit?from=${encodeURIComponent(year10000)}`, {
+      as: personaEmails.organizer,
+    });
+    expect(audit.status).toBe(400);
+    expect(audit.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'from' });
+  });
+});
