@@ -52,6 +52,8 @@ let api: ReturnType<typeof apiClient>;
 let port: number;
 const contract = openApiContract();
 const seeds = new Map<string, RequestSpec>();
+/** Real values of the event, by the name of the parameter or field that takes them (filled before the runs). */
+const live: Record<string, string[]> = {};
 const tally = { cases: 0, fiveHundreds: 0, answers: new Map<string, number>() };
 
 beforeAll(async () => {
@@ -60,6 +62,18 @@ beforeAll(async () => {
   api = apiClient(stack);
   people = await setUpPersonas(api);
   port = Number(new URL(stack.url).port);
+  const everyone = (await api.call('GET', '/participants?limit=500', { as: personaEmails.organizer })).body
+    .items as { id: string; email: string }[];
+  Object.assign(live, {
+    sessionId: people.programme.sessions.map((s) => s.id),
+    code: ['FRA', 'BRA', 'VAT', 'PSE', 'UNOCT', 'GNWP'],
+    delegation: ['FRA', 'BRA', 'VAT', 'UNOCT'],
+    participantId: everyone.map((p) => p.id),
+    email: everyone.map((p) => p.email),
+    direction: ['in', 'out'],
+    role: ['HeadOfDelegation', 'Delegate', 'Speaker', 'Moderator'],
+    category: ['MemberState', 'UNEntity', 'CivilSociety', 'PrivateSector'],
+  });
   for (const route of routes) {
     const expectation = routeExpectations[routeKey(route)];
     if (expectation) seeds.set(routeKey(route), await expectation.request(people.contextFor('organizer')));
@@ -138,9 +152,14 @@ const anyText = fc.oneof(
   fc.constantFrom('x'.repeat(3000), 'é'.repeat(400)),
 );
 
-const pathValue = (valid: string) =>
+/** Real values for a name, so that requests reach the domain's own refusals (a seat taken, a room closed). */
+const liveFor = (name: string): fc.Arbitrary<string>[] =>
+  live[name]?.length ? [fc.constantFrom(...(live[name] as string[]))] : [];
+
+const pathValue = (name: string, valid: string) =>
   fc.oneof(
     { weight: 3, arbitrary: fc.constant(valid) },
+    ...liveFor(name).map((arbitrary) => ({ weight: 2, arbitrary })),
     { weight: 1, arbitrary: fc.constant(valid.toUpperCase()) },
     { weight: 3, arbitrary: fc.constantFrom(...rawSegments) },
     { weight: 2, arbitrary: anyText.filter((s) => s !== '').map(encode) },
@@ -290,10 +309,13 @@ const rawBytes = [
 ];
 
 /** Hostile values of the seed value's kind first (instants for an instant), then any. */
-const hostileLike = (value: unknown): fc.Arbitrary<unknown> =>
+const hostileLike = (key: string, value: unknown): fc.Arbitrary<unknown> =>
   typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value)
     ? fc.oneof({ weight: 3, arbitrary: instants }, { weight: 1, arbitrary: hostileJson })
-    : hostileJson;
+    : fc.oneof(...liveFor(key).map((arbitrary) => ({ weight: 2, arbitrary })), {
+        weight: 1,
+        arbitrary: hostileJson,
+      });
 
 /** A JSON body close to the seed: one field given a hostile value, removed, or added. */
 const mutatedBody = (seed: unknown): fc.Arbitrary<unknown> => {
@@ -308,7 +330,7 @@ const mutatedBody = (seed: unknown): fc.Arbitrary<unknown> => {
   return fc.oneof(
     fc
       .constantFrom(...keys)
-      .chain((k) => hostileLike((seed as Record<string, unknown>)[k]).map((v) => ({ ...seed, [k]: v }))),
+      .chain((k) => hostileLike(k, (seed as Record<string, unknown>)[k]).map((v) => ({ ...seed, [k]: v }))),
     fc
       .constantFrom(...keys)
       .map((k) => Object.fromEntries(Object.entries(seed).filter(([key]) => key !== k))),
@@ -446,7 +468,7 @@ describe('Fuzz: every route, property-based inputs', () => {
     if (!seed) throw new Error(`${key} has no expectation in test/support/route-expectations.ts`);
     const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
     const pathArb = fc
-      .tuple(...params.map((p) => pathValue(seed.path?.[p] ?? 'x')))
+      .tuple(...params.map((p) => pathValue(p, seed.path?.[p] ?? 'x')))
       .map((values) => route.path.replace(/\{(\w+)\}/g, () => values.shift() as string));
     const requests = fc.record({
       method: fc.oneof(
@@ -492,7 +514,7 @@ describe('Fuzz: refusals leave the table as it was', () => {
           path: fc
             .tuple(
               ...[...route.path.matchAll(/\{(\w+)\}/g)].map((m) =>
-                pathValue(seed.path?.[m[1] as string] ?? 'x'),
+                pathValue(m[1] as string, seed.path?.[m[1] as string] ?? 'x'),
               ),
             )
             .map((values) => route.path.replace(/\{(\w+)\}/g, () => values.shift() as string)),
