@@ -37,6 +37,7 @@ floorpass is up on ${u}   (local clock: ${stack.clock.now().toISOString()}, tabl
 Local services
   DynamoDB Local   ${stack.dynamoEndpoint}
   Chime emulator   ${stack.emulator.url}   (a test double of the Chime SDK Meetings API)
+  API description  ${u}/openapi.json   (OpenAPI 3.1, as docs/openapi.json)
 
 Personas: organizer@example.org (organizer), hod.fra@example.org (France, Head of Delegation),
   delegate.bra@example.org (Brazil, Delegate), delegate.vat@example.org (Holy See, Delegate),

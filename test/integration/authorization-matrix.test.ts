@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type ErrorCode, errorCodes } from '#domain/errors.ts';
 import { statusByCode } from '#http/error-mapper.ts';
+import { openApiJson } from '#http/openapi-document.ts';
 import { type RouteSpec, routeKey, routes } from '#http/routes.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { type Personas, setUpPersonas } from '../support/api-personas.ts';
@@ -131,5 +132,14 @@ describe('Authorization matrix: every route as every persona', () => {
   it('saw every route answer a 2xx that matches the document', () => {
     expect(routes.map(routeKey).filter((k) => !tally.documented2xx.has(k))).toEqual([]);
     expect(tally.fiveHundreds).toBe(0);
+  });
+});
+
+describe('The API description', () => {
+  it('is served by the dev server at GET /openapi.json, without a token, as docs/openapi.json holds it', async () => {
+    const res = await fetch(`${stack.url}/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.text()).toBe(openApiJson());
   });
 });
