@@ -14,10 +14,15 @@ import { validate } from './request.ts';
  */
 export const pathParameterSchemas: Record<string, z.ZodType<string>> = {
   sessionId: roomIdSchema,
-  // Delegation codes are upper-case; a path may spell them in either case.
+  // Delegation codes are upper-case; a path may spell them in either case (the pattern says so in the
+  // OpenAPI document, which describes what a client sends).
   code: z
     .string()
     .max(32, 'must be 2–32 characters')
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9-]{1,31}$/,
+      'must be 2–32 characters: letters, digits and hyphens, starting with a letter or digit',
+    )
     .transform((s) => s.toUpperCase())
     .pipe(delegationCodeSchema),
   participantId: participantIdSchema,
