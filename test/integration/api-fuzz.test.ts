@@ -367,13 +367,27 @@ const bodyOf = (seed: unknown) =>
     { weight: 1, arbitrary: fc.constantFrom(...rawBytes) },
   );
 
-type Caller = Persona | 'no-scheme' | 'garbage-token' | 'expired' | 'stranger';
+/** Valid tokens whose email claim no participant can have (an identity provider's, not ours). */
+const oddEmails = {
+  'long-email': `${'x'.repeat(3000)}@example.org`,
+  'multibyte-email': `${'é'.repeat(1100)}@example.org`,
+  'nul-email': 'a\u0000b@example.org',
+  'blank-email': ' @x',
+};
+type Caller = Persona | 'no-scheme' | 'garbage-token' | 'expired' | 'stranger' | keyof typeof oddEmails;
 const callers = fc.oneof(
   { weight: 12, arbitrary: fc.constant<Caller>('organizer') },
   { weight: 4, arbitrary: fc.constantFrom<Caller>('participant', 'revoked', 'moderator', 'otherDelegation') },
   {
     weight: 2,
-    arbitrary: fc.constantFrom<Caller>('anonymous', 'no-scheme', 'garbage-token', 'expired', 'stranger'),
+    arbitrary: fc.constantFrom<Caller>(
+      'anonymous',
+      'no-scheme',
+      'garbage-token',
+      'expired',
+      'stranger',
+      ...(Object.keys(oddEmails) as (keyof typeof oddEmails)[]),
+    ),
   },
 );
 
@@ -389,6 +403,11 @@ async function authorization(caller: Caller): Promise<string | undefined> {
       return `Bearer ${await stack.issuer.issue(personaEmails.organizer, { expiresIn: 0 })}`;
     case 'stranger':
       return `Bearer ${await api.tokenFor('stranger@fuzz.example.net')}`;
+    case 'long-email':
+    case 'multibyte-email':
+    case 'nul-email':
+    case 'blank-email':
+      return `Bearer ${await stack.issuer.issue(oddEmails[caller])}`;
     default:
       return `Bearer ${await api.tokenFor(personaEmails[caller])}`;
   }
@@ -550,5 +569,23 @@ describe('Found by fuzzing', () => {
     });
     expect(audit.status).toBe(400);
     expect(audit.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'from' });
+  });
+});
+
+describe('Found by fuzzing: an email claim longer than any email', () => {
+  it('answers NOT_REGISTERED, not 500 (the email key was longer than DynamoDB takes), and writes only the join’s audited denial', async () => {
+    for (const email of Object.values(oddEmails)) {
+      const token = await stack.issuer.issue(email);
+      for (const [method, path] of [
+        ['GET', '/me'],
+        ['POST', '/sessions/session-1/join'],
+        ['GET', '/me/attendance'],
+      ] as const) {
+        const { result, writes } = await watch.writesDuring(quiet, () => api.call(method, path, { token }));
+        expect(result.status, `${path} ${email.slice(0, 10)}`).toBe(403);
+        expect(result.body.error.code).toBe('NOT_REGISTERED');
+        expect(forbiddenWrites(writes, 'NOT_REGISTERED')).toEqual([]);
+      }
+    }
   });
 });
