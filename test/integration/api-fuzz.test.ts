@@ -317,6 +317,29 @@ const hostileLike = (key: string, value: unknown): fc.Arbitrary<unknown> =>
         arbitrary: hostileJson,
       });
 
+/** Text that is nearly CSV: a header (sometimes the right one), rows of random cells, odd quotes and line ends. */
+const csvLike = fc
+  .tuple(
+    fc.constantFrom(
+      'name,email,delegation,role',
+      'NAME,Email,role,delegation',
+      'name,email',
+      '\uFEFFname,email,delegation,role',
+      '',
+    ),
+    fc.array(
+      fc.array(
+        fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('"', '""', '"a,b"', 'FRA', 'Delegate')),
+        { maxLength: 5 },
+      ),
+      {
+        maxLength: 4,
+      },
+    ),
+    fc.constantFrom('\n', '\r\n', '\r'),
+  )
+  .map(([header, rows, eol]) => [header, ...rows.map((r) => r.join(','))].join(eol));
+
 /** A JSON body close to the seed: one field given a hostile value, removed, or added. */
 const mutatedBody = (seed: unknown): fc.Arbitrary<unknown> => {
   if (Array.isArray(seed))
@@ -365,6 +388,8 @@ const bodyOf = (seed: unknown) =>
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => Buffer.from(JSON.stringify(v))) },
     { weight: 2, arbitrary: fc.constantFrom(...rawTexts).map((t) => Buffer.from(t)) },
     { weight: 1, arbitrary: fc.constantFrom(...rawBytes) },
+    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)) },
+    { weight: 1, arbitrary: csvLike.map((t) => Buffer.from(t)) },
   );
 
 /** Valid tokens whose email claim no participant can have (an identity provider's, not ours). */
