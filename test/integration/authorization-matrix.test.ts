@@ -4,7 +4,7 @@ import { statusByCode } from '#http/error-mapper.ts';
 import { openApiJson } from '#http/openapi-document.ts';
 import { type RouteSpec, routeKey, routes } from '#http/routes.ts';
 import type { LocalStack } from '../../local/stack.ts';
-import { type Personas, setUpPersonas } from '../support/api-personas.ts';
+import { type Personas, personaEmails, setUpPersonas } from '../support/api-personas.ts';
 import { apiClient, type Call, startTestStack } from '../support/local-stack.ts';
 import { openApiContract } from '../support/openapi-contract.ts';
 import {
@@ -33,7 +33,12 @@ const tally = { cases: 0, fiveHundreds: 0, documented2xx: new Set<string>() };
 beforeAll(async () => {
   watch = await startTableWatch(inject('dynamoEndpoint'));
   stack = await startTestStack({ dynamoEndpoint: watch.endpoint });
-  people = await setUpPersonas(apiClient(stack));
+  const api = apiClient(stack);
+  people = await setUpPersonas(api);
+  // France is in Session I, connected: the attendance answers then hold a stay and its intervals.
+  const joined = await api.call('POST', '/sessions/session-1/join', { as: personaEmails.participant });
+  stack.emulator.connect(joined.body.meeting.MeetingId, joined.body.attendee.AttendeeId);
+  await stack.pipeline.flush();
 });
 afterAll(async () => {
   console.log(
