@@ -1,9 +1,7 @@
-import { z } from 'zod';
-import { delegationCategorySchema } from '#domain/delegations.ts';
-import { participantIdSchema } from '#domain/participants.ts';
 import { httpApi, json, report } from '#http/api.ts';
 import { pathParam } from '#http/path-parameters.ts';
 import { type HttpEvent, jsonBody, queryParams, validate } from '#http/request.ts';
+import { auditQuery, checkInBody, reportFormatQuery, rollCallQuery, unmatchedQuery } from '#http/schemas.ts';
 import {
   myAttendance,
   presenceNow,
@@ -15,25 +13,6 @@ import { checkIn } from '#use-cases/check-in.ts';
 import { listUnmatchedEvents, readAudit } from '#use-cases/read-audit.ts';
 import { auditDeps, claims, createRuntime, type RuntimeOverrides } from './lib/runtime.ts';
 
-const formatQuery = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });
-const rollCallQuery = formatQuery.extend({ category: delegationCategorySchema.optional() });
-const checkInBody = z.strictObject({ participantId: participantIdSchema, direction: z.enum(['in', 'out']) });
-const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString());
-const auditQuery = z
-  .strictObject({
-    sessionId: z.string().max(64).optional(),
-    participantId: participantIdSchema.optional(),
-    outcome: z.enum(['allowed', 'denied', 'succeeded', 'failed']).optional(),
-    from: instant.optional(),
-    to: instant.optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z.string().max(2048).optional(),
-  })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, {
-    message: 'from must not be after to',
-    path: ['from'],
-  });
-const limitQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 const sessionId = (event: HttpEvent) => pathParam(event, 'sessionId');
 
 /** Attendance: door check-ins, reports, presence, the roll call, the audit trail. */
@@ -53,7 +32,7 @@ export function createHandler(overrides: RuntimeOverrides = {}) {
       'POST /sessions/{sessionId}/check-ins': async (event, identity) =>
         json(201, await checkIn(deps, identity, sessionId(event), jsonBody(event, checkInBody))),
       'GET /sessions/{sessionId}/attendance': async (event, identity) => {
-        const { format } = validate(formatQuery, queryParams(event), 'query');
+        const { format } = validate(reportFormatQuery, queryParams(event), 'query');
         return report(await sessionAttendance(deps, identity, sessionId(event), format as ReportFormat));
       },
       'GET /sessions/{sessionId}/presence': async (event, identity) =>
@@ -67,7 +46,7 @@ export function createHandler(overrides: RuntimeOverrides = {}) {
           'cache-control': 'no-store',
         }),
       'GET /meeting-events/unmatched': async (event, identity) => {
-        const { limit } = validate(limitQuery, queryParams(event), 'query');
+        const { limit } = validate(unmatchedQuery, queryParams(event), 'query');
         return json(200, await listUnmatchedEvents(deps, identity, limit));
       },
       'GET /me/attendance': async (_event, identity) =>

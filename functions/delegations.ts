@@ -1,9 +1,7 @@
-import { z } from 'zod';
-import { delegationCategorySchema, newOrganizationSchema } from '#domain/delegations.ts';
-import { participantIdSchema } from '#domain/participants.ts';
 import { httpApi, json } from '#http/api.ts';
 import { pathParam } from '#http/path-parameters.ts';
 import { jsonBody, queryParams, validate } from '#http/request.ts';
+import { delegationListQuery, newOrganizationBody, seatAssignmentBody } from '#http/schemas.ts';
 import {
   assignInPersonSeat,
   getInPersonSeat,
@@ -12,8 +10,6 @@ import {
 import { addOrganization, listDelegations } from '#use-cases/manage-delegations.ts';
 import { auditDeps, claims, createRuntime, lifecycleDeps, type RuntimeOverrides } from './lib/runtime.ts';
 
-const listQuery = z.object({ category: delegationCategorySchema.optional() });
-const seatBody = z.strictObject({ participantId: participantIdSchema });
 const code = (event: Parameters<typeof pathParam>[0]) => pathParam(event, 'code');
 
 /** Delegations and their in-person seats (organizers). */
@@ -23,15 +19,15 @@ export function createHandler(overrides: RuntimeOverrides = {}) {
   return httpApi(
     {
       'GET /delegations': async (event, identity) => {
-        const { category } = validate(listQuery, queryParams(event), 'query');
+        const { category } = validate(delegationListQuery, queryParams(event), 'query');
         return json(200, await listDelegations(deps, identity, category));
       },
       'POST /delegations': async (event, identity) =>
-        json(201, await addOrganization(deps, identity, jsonBody(event, newOrganizationSchema))),
+        json(201, await addOrganization(deps, identity, jsonBody(event, newOrganizationBody))),
       'GET /delegations/{code}/in-person-seat': async (event, identity) =>
         json(200, await getInPersonSeat(deps, identity, code(event))),
       'PUT /delegations/{code}/in-person-seat': async (event, identity) => {
-        const { participantId } = jsonBody(event, seatBody);
+        const { participantId } = jsonBody(event, seatAssignmentBody);
         return json(200, await assignInPersonSeat(deps, identity, code(event), participantId));
       },
       'DELETE /delegations/{code}/in-person-seat': async (event, identity) =>

@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import { CsvError, csvToObjects } from '#domain/csv.ts';
 import { DomainError, ValidationError } from '#domain/errors.ts';
-import { participantImportRowSchema, participantUpdateSchema } from '#domain/participants.ts';
+import { participantImportRowSchema } from '#domain/participants.ts';
 import { decodeText, TextEncodingError, type TextEncodingName } from '#domain/text-encoding.ts';
 import { httpApi, json } from '#http/api.ts';
 import { pathParam } from '#http/path-parameters.ts';
@@ -15,6 +14,7 @@ import {
   queryParams,
   validate,
 } from '#http/request.ts';
+import { participantListQuery, participantUpdateBody } from '#http/schemas.ts';
 import { importParticipants } from '#use-cases/import-participants.ts';
 import {
   getParticipant,
@@ -25,15 +25,6 @@ import {
 import { auditDeps, claims, createRuntime, lifecycleDeps, type RuntimeOverrides } from './lib/runtime.ts';
 
 const IMPORT_MAX_BYTES = 5 * 1024 * 1024;
-const listQuery = z.strictObject({
-  delegation: z
-    .string()
-    .regex(/^[A-Za-z0-9-]{2,32}$/)
-    .transform((s) => s.toUpperCase())
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().max(2048).optional(),
-});
 const participantId = (event: HttpEvent) => pathParam(event, 'participantId');
 
 const importColumns = Object.keys(participantImportRowSchema.shape);
@@ -88,7 +79,10 @@ export function createHandler(overrides: RuntimeOverrides = {}) {
         return json(200, encoding ? { ...summary, encoding } : summary);
       },
       'GET /participants': async (event, identity) =>
-        json(200, await listParticipants(deps, identity, validate(listQuery, queryParams(event), 'query'))),
+        json(
+          200,
+          await listParticipants(deps, identity, validate(participantListQuery, queryParams(event), 'query')),
+        ),
       'GET /participants/{participantId}': async (event, identity) =>
         json(200, await getParticipant(deps, identity, participantId(event))),
       'PATCH /participants/{participantId}': async (event, identity) =>
@@ -98,7 +92,7 @@ export function createHandler(overrides: RuntimeOverrides = {}) {
             deps,
             identity,
             participantId(event),
-            jsonBody(event, participantUpdateSchema),
+            jsonBody(event, participantUpdateBody),
           ),
         ),
       'POST /participants/{participantId}/revoke': async (event, identity) =>

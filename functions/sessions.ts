@@ -1,20 +1,10 @@
-import { z } from 'zod';
-import { emailSchema } from '#domain/participants.ts';
 import { httpApi, json } from '#http/api.ts';
 import { pathParam } from '#http/path-parameters.ts';
 import { jsonBody } from '#http/request.ts';
+import { sessionChangeBody } from '#http/schemas.ts';
 import { closeRoomNow, moveRoomEnd, setModerators } from '#use-cases/close-room.ts';
 import { closeRoomFloor } from '#use-cases/floor.ts';
 import { auditDeps, claims, createRuntime, floorDeps, type RuntimeOverrides } from './lib/runtime.ts';
-
-const sessionChange = z
-  .strictObject({
-    end: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant with an offset' }).optional(),
-    moderators: z.array(emailSchema).max(50).optional(),
-  })
-  .refine((c) => c.end !== undefined || c.moderators !== undefined, {
-    message: 'give end, moderators, or both',
-  });
 
 /** Rooms while the event runs (organizers): move a session's end, or close a room at once. */
 export function createHandler(overrides: RuntimeOverrides = {}) {
@@ -30,7 +20,7 @@ export function createHandler(overrides: RuntimeOverrides = {}) {
     {
       'PATCH /sessions/{sessionId}': async (event, identity) => {
         const roomId = pathParam(event, 'sessionId');
-        const change = jsonBody(event, sessionChange);
+        const change = jsonBody(event, sessionChangeBody);
         const moderators = change.moderators
           ? await setModerators(deps, identity, roomId, change.moderators)
           : undefined;

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DomainError } from '#domain/errors.ts';
 import { toHttpError } from '#http/error-mapper.ts';
+import { openApiJson } from '#http/openapi-document.ts';
 import type { HttpEvent } from '#http/request.ts';
 import { routeKey, routes } from '#http/routes.ts';
 import { type LocalIssuer, toApiGatewayClaims } from './identity.ts';
@@ -104,6 +105,7 @@ export function startDevServer(options: {
   handlers: Record<string, LambdaHandler>;
   localRoutes: LocalRoute;
 }): Promise<Server> {
+  let openApi: string | undefined;
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -113,6 +115,13 @@ export function startDevServer(options: {
       }
       if (await options.localRoutes(req, res, body.toString('utf8'), url)) return;
       const method = req.method ?? 'GET';
+      if (method === 'GET' && url.pathname === '/openapi.json') {
+        // The API's description, as docs/openapi.json holds it (local only, like /_local/...).
+        openApi ??= openApiJson();
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(openApi);
+        return;
+      }
       const match = matchRoute(method, url.pathname);
       if (!match) {
         const allowed = allowedMethods(url.pathname);

@@ -1,8 +1,9 @@
 /**
- * An HTTP proxy in front of DynamoDB Local, for benchmarks and fault tests (never in the stack): every
+ * An HTTP proxy in front of DynamoDB Local, for benchmarks and tests (never in the stack): every
  * request the backend makes passes through it, so operations are counted from the wire (by X-Amz-Target),
- * not from hooks in the code; and it can hold every request for a while, as a table that stops answering
- * would (requests made during the pause wait, then go through).
+ * not from hooks in the code; it can hold every request for a while, as a table that stops answering
+ * would (requests made during the pause wait, then go through); and it can tell an observer of each
+ * operation, its request and its status (the API tests use it to see what a refused request wrote).
  */
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 
@@ -16,7 +17,20 @@ export interface DynamoProxy {
   close(): Promise<void>;
 }
 
-export function startDynamoProxy(target: string): Promise<DynamoProxy> {
+/** One operation as it went over the wire: its name, its JSON request, DynamoDB's HTTP status. */
+export interface ProxiedOperation {
+  operation: string;
+  request: string;
+  status: number;
+}
+
+export function startDynamoProxy(
+  target: string,
+  options: {
+    /** Called once DynamoDB has answered, before the answer is passed on to the caller. */
+    onOperation?: (op: ProxiedOperation) => void;
+  } = {},
+): Promise<DynamoProxy> {
   const upstream = new URL(target);
   const counts: Record<string, number> = {};
   let pausedUntil = 0;
@@ -31,6 +45,9 @@ export function startDynamoProxy(target: string): Promise<DynamoProxy> {
         .split('.')
         .pop() ?? 'unknown';
     counts[op] = (counts[op] ?? 0) + 1;
+    const { onOperation } = options;
+    const body: Buffer[] = [];
+    if (onOperation) req.on('data', (chunk: Buffer) => body.push(chunk));
     const out = request(
       {
         host: upstream.hostname,
@@ -40,6 +57,16 @@ export function startDynamoProxy(target: string): Promise<DynamoProxy> {
         headers: req.headers,
       },
       (up) => {
+        if (onOperation) {
+          // Registered before pipe's own listener: the observer knows before the caller can.
+          up.on('end', () =>
+            onOperation({
+              operation: op,
+              request: Buffer.concat(body).toString('utf8'),
+              status: up.statusCode ?? 502,
+            }),
+          );
+        }
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
       },

@@ -41,6 +41,7 @@ Local services
   DynamoDB Local   ${stack.dynamoEndpoint}
   Chime emulator   ${stack.emulator.url}   (a test double of the Chime SDK Meetings API)
   Floor channel    ${stack.eventsUrl}   (AppSync Events' WebSocket protocol; a test double)
+  API description  ${u}/openapi.json   (OpenAPI 3.1, as docs/openapi.json)
 
 Personas: organizer@example.org (organizer), hod.fra@example.org (France, Head of Delegation),
   delegate.bra@example.org (Brazil, Delegate), delegate.vat@example.org (Holy See, Delegate),

@@ -9,10 +9,13 @@ export type ParticipantRole = z.infer<typeof participantRoleSchema>;
 /** Emails are the identity link and compare case-insensitively: store and look up the normalized form. */
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
+/** The longest email address (RFC 5321's path limit): no participant is registered with a longer one. */
+export const MAX_EMAIL_LENGTH = 254;
+
 export const emailSchema = z
   .string()
   .trim()
-  .max(254)
+  .max(MAX_EMAIL_LENGTH)
   .pipe(z.email({ message: 'must be an email address' }))
   .transform(normalizeEmail);
 

@@ -6,7 +6,20 @@ import { emailSchema, participantRoleSchema } from './participants.ts';
 export const roomIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'must be lower-case letters, digits and hyphens');
-const instantSchema = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant with an offset' });
+const FIRST_INSTANT = Date.parse('0000-01-01T00:00:00Z');
+const AFTER_LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z') + 1;
+
+/**
+ * An ISO 8601 instant with an offset, in the years 0000–9999 once in UTC: `9999-12-31T23:59:59-23:59`
+ * is a valid string whose instant is in the year 10000, which no RFC 3339 timestamp can write (JavaScript
+ * gives `+010000-01-01T…`), and which sorts before every other instant as a DynamoDB sort key.
+ */
+export const instantSchema = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 instant with an offset' })
+  .refine((s) => {
+    const at = Date.parse(s);
+    return at >= FIRST_INSTANT && at < AFTER_LAST_INSTANT;
+  }, 'must lie between the years 0000 and 9999 in UTC');
 
 export const sessionSchema = z
   .strictObject({

@@ -1,6 +1,7 @@
 import { DomainError, type ErrorCode } from '#domain/errors.ts';
 
-const statusByCode: Record<ErrorCode, number> = {
+/** The HTTP status of each domain error code (the OpenAPI document is generated from it too). */
+export const statusByCode: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
   NOT_REGISTERED: 403,
   PARTICIPANT_REVOKED: 403,

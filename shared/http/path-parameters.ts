@@ -5,6 +5,7 @@ import { participantIdSchema } from '#domain/participants.ts';
 import { roomIdSchema } from '#domain/programme.ts';
 import type { HttpEvent } from './request.ts';
 import { validate } from './request.ts';
+import { floorRequestIdSchema } from './schemas.ts';
 
 /**
  * The shape of every path parameter of the route table, checked before a handler runs: a value that
@@ -14,14 +15,19 @@ import { validate } from './request.ts';
  */
 export const pathParameterSchemas: Record<string, z.ZodType<string>> = {
   sessionId: roomIdSchema,
-  // Delegation codes are upper-case; a path may spell them in either case.
+  // Delegation codes are upper-case; a path may spell them in either case (the pattern says so in the
+  // OpenAPI document, which describes what a client sends).
   code: z
     .string()
     .max(32, 'must be 2–32 characters')
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9-]{1,31}$/,
+      'must be 2–32 characters: letters, digits and hyphens, starting with a letter or digit',
+    )
     .transform((s) => s.toUpperCase())
     .pipe(delegationCodeSchema),
   participantId: participantIdSchema,
-  requestId: z.string().regex(/^fr_[0-9a-z]{19}$/, 'is not a floor request id'),
+  requestId: floorRequestIdSchema,
 };
 
 /** The decoded value of a percent-encoded path segment; a malformed escape (`%ZZ`, `%`) is a 400. */

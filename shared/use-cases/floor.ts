@@ -502,9 +502,9 @@ export async function floorCredentials(deps: FloorDeps, identity: Identity, room
   const caller = await callerParticipant(deps, identity);
   const state = await deps.floors.get(roomId);
   const holder = state.holder;
-  if (!holder) throw new ConflictError('NO_FLOOR_HOLDER', 'Nobody holds the floor.');
-  if (!caller || holder.participantId !== caller.id) {
-    throw new AccessDeniedError('FORBIDDEN', 'Only the holder of the floor fetches its credentials.');
+  // Only the holder has credentials to fetch: to anyone else, the floor has no holder of theirs.
+  if (!holder || !caller || holder.participantId !== caller.id) {
+    throw new ConflictError('NO_FLOOR_HOLDER', 'You do not hold the floor of this room.');
   }
   if (holder.mode !== 'online') {
     throw new AccessDeniedError('FLOOR_NOT_ALLOWED', 'You speak from the room’s microphone.');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadProgrammeFile } from '#config/programme-file.ts';
-import { validateProgramme } from '#domain/programme.ts';
+import { instantSchema, validateProgramme } from '#domain/programme.ts';
 import { problemsOf } from '../support/programme.ts';
 
 const sample = () => loadProgrammeFile('events/hlc-2021.yaml');
@@ -113,5 +113,26 @@ sessions:
     expect(error?.message).toBe(
       'events/nope.yaml: invalid programme\n  - (root): cannot read the file (ENOENT)',
     );
+  });
+});
+
+describe('Schema: instantSchema', () => {
+  it('takes instants with an offset whose UTC form is in the years 0000–9999', () => {
+    for (const s of [
+      '2021-06-28T11:00:00-04:00',
+      '9999-12-31T23:59:59Z',
+      '0000-01-01T00:00:00Z',
+      '9999-12-31T23:59:59+23:59',
+    ]) {
+      expect(instantSchema.safeParse(s).success, s).toBe(true);
+    }
+  });
+
+  it('refuses one whose UTC form would be in the year 10000 or before the year 0000 (found by the API fuzz suite)', () => {
+    for (const s of ['9999-12-31T23:59:59-23:59', '9999-12-31T23:00:00-01:00', '0000-01-01T00:00:00+00:01']) {
+      const result = instantSchema.safeParse(s);
+      expect(result.success, s).toBe(false);
+      expect(result.error?.issues[0]?.message).toBe('must lie between the years 0000 and 9999 in UTC');
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#domain/errors.ts';
-import type { Participant, ParticipantRole } from '#domain/participants.ts';
+import { MAX_EMAIL_LENGTH, type Participant, type ParticipantRole } from '#domain/participants.ts';
 import type { ParticipantRepository } from '#ports/repositories.ts';
 import { cancellationReasons, type TableContext, wins, withConflictRetry } from './client.ts';
 import { createImportWriter } from './import-writer.ts';
@@ -70,6 +70,9 @@ export function createParticipantRepository(ctx: TableContext): ParticipantRepos
   };
 
   const resolveId = async (email: string): Promise<string | null> => {
+    // An identity provider's email claim can be longer than any participant's email, and than a key may
+    // be (2,048 bytes): nobody is registered with it, and DynamoDB is not asked.
+    if (email.length > MAX_EMAIL_LENGTH) return null;
     const { Item } = await ctx.doc.send(
       new GetCommand({ TableName: ctx.tableName, Key: keys.email(email), ConsistentRead: true }),
     );
