@@ -83,10 +83,11 @@ Try it (needs curl and jq):
   # Brazil's delegate is checked in at the door of Session I (they hold the seat)
   curl -s -X POST ${u}/sessions/session-1/check-ins -H "Authorization: Bearer $ORG" -d "{\\"participantId\\":\\"$BRA_ID\\",\\"direction\\":\\"in\\"}" | jq
   curl -s ${u}/sessions/session-1/presence -H "Authorization: Bearer $ORG" | jq -c '.rows[] | {delegationCode, mode, since}'
-  # Follow Session I's floor as France (Node 22+ or a browser: the native WebSocket), with the client in
-  # shared/clients/floor-channel-client.ts; the Holy See is refused (subscribe_error):
-  #   const floor = await connectFloorChannel({ url: '${stack.eventsUrl}', token: FRA, WebSocket });
-  #   for await (const event of await floor.subscribe('session-1')) console.log(event);
+  # The floor (docs/floor.md): follow Session I's channel in another terminal, then inscribe and grant
+  npm run follow -- session-1 hod.fra@example.org
+  curl -s -X POST ${u}/sessions/session-1/floor/requests -H "Authorization: Bearer $FRA" | jq
+  MOD=$(curl -s -X POST ${u}/_local/tokens -d '{"email":"moderator@example.org"}' | jq -r .token)
+  curl -s -X POST ${u}/sessions/session-1/floor/next -H "Authorization: Bearer $MOD" | jq .holder
   # Move the local clock
   curl -s -X POST ${u}/_local/clock -d '{"now":"2021-06-29T09:45:00-04:00"}'
 
