@@ -52,6 +52,8 @@ export async function floorBench(options: { subscribers: number; rounds: number 
       meetingId: join.meeting.MeetingId as string,
       attendeeId: join.attendee.AttendeeId as string,
     };
+    // France's client is connected: the meeting stays up (Chime ends one empty for five minutes).
+    stack.emulator.connect(attendee.meetingId, attendee.attendeeId);
     const audio = () =>
       (stack.emulator.attendee(attendee.meetingId, attendee.attendeeId).Capabilities as { Audio: string })
         .Audio;
