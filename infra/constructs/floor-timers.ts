@@ -1,6 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
@@ -12,7 +11,7 @@ import {
   METRICS_SERVICE,
   TIMER_LATENESS,
 } from '#observability/metric-names.ts';
-import { encryptedQueue } from './queues.ts';
+import { consumeQueue, encryptedQueue } from './queues.ts';
 import type { ServiceFunction } from './service-function.ts';
 
 export interface FloorTimersProps {
@@ -102,19 +101,11 @@ export class FloorTimers extends Construct {
 
   /** Makes `fn` the queue's consumer: small batches, no batching window (a timer is due now). */
   attachConsumer(fn: ServiceFunction): void {
-    fn.lambda.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true }),
-    );
-    const reason =
+    consumeQueue(
+      this.queue,
+      fn,
       'Invoked by an SQS event source mapping: a timer it cannot fire is retried by the queue, then ' +
-      'dead-lettered after 5 receives (redrive policy), which raises the timers’ DeadLetterAlarm.';
-    NagSuppressions.addResourceSuppressions(
-      fn.lambda,
-      [
-        { id: 'Serverless-LambdaDLQ', reason },
-        { id: 'Serverless-LambdaEventSourceMappingDestination', reason },
-      ],
-      true,
+        'dead-lettered after 5 receives (redrive policy), which raises the timers’ DeadLetterAlarm.',
     );
   }
 

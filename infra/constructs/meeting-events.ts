@@ -2,11 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Match, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { encryptedQueue } from './queues.ts';
+import { consumeQueue, encryptedQueue } from './queues.ts';
 import type { ServiceFunction } from './service-function.ts';
 
 export interface MeetingEventsProps {
@@ -96,21 +95,13 @@ export class MeetingEvents extends Construct {
     ) {
       throw new Error('The queue visibility timeout must be at least six times the recorder timeout');
     }
-    recorder.lambda.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true }),
-    );
-    const reason =
+    consumeQueue(
+      this.queue,
+      recorder,
       'The recorder is invoked by an SQS event source mapping, where failures are handled by the queue: ' +
-      'a message it cannot record is retried, then moved to the dead-letter queue after 5 receives ' +
-      '(redrive policy), which raises the DeadLetterAlarm. Lambda DLQs and on-failure destinations do ' +
-      'not apply to SQS event sources.';
-    NagSuppressions.addResourceSuppressions(
-      recorder.lambda,
-      [
-        { id: 'Serverless-LambdaDLQ', reason },
-        { id: 'Serverless-LambdaEventSourceMappingDestination', reason },
-      ],
-      true,
+        'a message it cannot record is retried, then moved to the dead-letter queue after 5 receives ' +
+        '(redrive policy), which raises the DeadLetterAlarm. Lambda DLQs and on-failure destinations do ' +
+        'not apply to SQS event sources.',
     );
   }
 }

@@ -1,90 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryMeetingProvider } from '#adapters/memory/meetings.ts';
-import {
-  createMemoryAttendeeRepository,
-  createMemoryAuditLog,
-  createMemoryDelegationRepository,
-  createMemoryFloorRepository,
-  createMemoryJoinContextReader,
-  createMemoryMeetingRegistry,
-  createMemoryParticipantRepository,
-  createMemoryPresenceRepository,
-  createMemoryProgrammeRepository,
-} from '#adapters/memory/repositories.ts';
 import type { Identity } from '#domain/identity.ts';
-import { validateProgramme } from '#domain/programme.ts';
 import type { Timer } from '#ports/timers.ts';
-import { type FloorDeps, floorTimerFired, getFloor, grantFloor, inscribeOnFloor } from '#use-cases/floor.ts';
+import { floorTimerFired, getFloor, grantFloor, inscribeOnFloor } from '#use-cases/floor.ts';
 import { issueJoinCredentials } from '#use-cases/issue-join-credentials.ts';
-import { createParticipant, createSession } from '../fixtures/factories.ts';
+import { createSession } from '../fixtures/factories.ts';
+import { memoryWorld } from '../fixtures/memory-world.ts';
 
 /**
  * A cut Chime refuses (throttled past the adapter's retries): the intervention ends in the floor state
  * anyway, the microphone stays listed as uncut, a failure is counted (the alarm), and a timer retries the
  * cut until Chime takes it. On the in-memory fakes, which hold the DynamoDB adapters' contract.
  */
-const NOW = new Date('2021-06-28T11:30:00-04:00');
-let counter = 0;
-
 async function world() {
-  const elapsed = { ms: 0 };
-  const participants = createMemoryParticipantRepository();
-  const registry = createMemoryMeetingRegistry();
-  const attendees = createMemoryAttendeeRepository(participants);
-  const delegations = createMemoryDelegationRepository();
-  const programme = createMemoryProgrammeRepository();
-  const floors = createMemoryFloorRepository();
-  const meetings = createMemoryMeetingProvider();
-  await delegations.seed([{ code: 'FRA', name: 'France', category: 'MemberState', regionalGroup: 'WEOG' }]);
-  await programme.save(
-    validateProgramme(
-      {
-        event: { id: 'unit', name: 'Unit event', timeZone: 'America/New_York' },
-        inPerson: { seatsPerDelegation: 1, eligibleCategories: ['MemberState', 'ObserverState'] },
-        sessions: [
-          createSession({
-            speakers: ['Speaker', 'Moderator'],
-            floor: { categories: ['MemberState'], roles: ['HeadOfDelegation'] },
-            moderators: ['mod@unit.example'],
-          }),
-        ],
-      },
-      'unit',
-    ),
-  );
-  const timers: Timer[] = [];
-  const counted: string[] = [];
-  const published: Record<string, unknown>[] = [];
-  const deps: FloorDeps & { joinContext: ReturnType<typeof createMemoryJoinContextReader> } = {
-    eventId: 'unit',
-    maxReplicas: 4,
-    clock: { now: () => new Date(NOW.getTime() + elapsed.ms) },
-    ids: {
-      participantId: () => `p_${(++counter).toString(36).padStart(20, '0')}`,
-      placementNonce: () => (++counter).toString(36).padStart(8, '0'),
-      auditId: () => (++counter).toString(36).padStart(19, '0'),
-    },
-    participants,
-    registry,
-    attendees,
-    delegations,
-    programme,
-    meetings,
-    floors,
-    audit: createMemoryAuditLog(),
-    presence: createMemoryPresenceRepository(),
-    channel: { publish: async (_roomId, event) => void published.push(event) },
-    timers: { schedule: async (t) => void timers.push(t) },
-    count: (metric) => void counted.push(metric),
-    joinContext: createMemoryJoinContextReader({ participants, registry, attendees, floors }),
-  };
-  const hod = createParticipant({
-    id: 'p_00000000000000000001',
-    email: 'hod@unit.example',
-    role: 'HeadOfDelegation',
+  const w = await memoryWorld({
+    sessions: [
+      createSession({
+        speakers: ['Speaker', 'Moderator'],
+        floor: { categories: ['MemberState'], roles: ['HeadOfDelegation'] },
+        moderators: ['mod@unit.example'],
+      }),
+    ],
   });
-  participants.put(hod);
-  return { deps, elapsed, timers, counted, published, meetings, hod };
+  const hod = w.register('HeadOfDelegation');
+  return { ...w, hod };
 }
 
 const moderator: Identity = { subject: 'm', email: 'mod@unit.example', isOrganizer: false };

@@ -1,85 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryMeetingProvider } from '#adapters/memory/meetings.ts';
-import {
-  createMemoryAttendeeRepository,
-  createMemoryAuditLog,
-  createMemoryDelegationRepository,
-  createMemoryJoinContextReader,
-  createMemoryMeetingRegistry,
-  createMemoryParticipantRepository,
-  createMemoryProgrammeRepository,
-} from '#adapters/memory/repositories.ts';
 import { meetingLimit } from '#domain/capacity.ts';
 import { DomainError } from '#domain/errors.ts';
-import type { Identity } from '#domain/identity.ts';
-import type { Participant, ParticipantRole } from '#domain/participants.ts';
-import { validateProgramme } from '#domain/programme.ts';
+import type { Participant } from '#domain/participants.ts';
 import { syncParticipantCredentials } from '#use-cases/attendee-lifecycle.ts';
-import { budgetUntil } from '#use-cases/budget.ts';
-import { issueJoinCredentials } from '#use-cases/issue-join-credentials.ts';
-import { createParticipant, createSession } from '../fixtures/factories.ts';
+import { memoryWorld } from '../fixtures/memory-world.ts';
 
 /**
  * The join and placement use cases on the in-memory fakes (held to the DynamoDB adapters' contract):
  * fast, so that the rules of placement can be tried many times and in every corner.
  */
-const NOW = new Date('2021-06-28T11:30:00-04:00');
-let counter = 0;
-
-async function world(options: { maxReplicas?: number; maxRecords?: number } = {}) {
-  const elapsed = { ms: 0 };
-  const participants = createMemoryParticipantRepository();
-  const registry = createMemoryMeetingRegistry();
-  const attendees = createMemoryAttendeeRepository(participants);
-  const delegations = createMemoryDelegationRepository();
-  const programme = createMemoryProgrammeRepository();
-  const meetings = createMemoryMeetingProvider(options.maxRecords ? { maxRecords: options.maxRecords } : {});
-  const audit = createMemoryAuditLog();
-  await delegations.seed([
-    { code: 'FRA', name: 'France', category: 'MemberState', regionalGroup: 'WEOG' },
-    { code: 'VAT', name: 'Holy See', category: 'ObserverState', regionalGroup: null },
-  ]);
-  await programme.save(
-    validateProgramme(
-      {
-        event: { id: 'unit', name: 'Unit event', timeZone: 'America/New_York' },
-        inPerson: { seatsPerDelegation: 1, eligibleCategories: ['MemberState', 'ObserverState'] },
-        sessions: [createSession()],
-      },
-      'unit',
-    ),
-  );
-  const deps = {
-    eventId: 'unit',
-    maxReplicas: options.maxReplicas ?? 4,
-    clock: { now: () => new Date(NOW.getTime() + elapsed.ms) },
-    ids: {
-      participantId: () => `p_${(++counter).toString(36).padStart(20, '0')}`,
-      placementNonce: () => (++counter).toString(36).padStart(8, '0'),
-      auditId: () => (++counter).toString(36).padStart(12, '0'),
-    },
-    participants,
-    registry,
-    attendees,
-    delegations,
-    programme,
-    meetings,
-    audit,
-    joinContext: createMemoryJoinContextReader({ participants, registry, attendees }),
-  };
-  const register = (role: ParticipantRole, overrides: Partial<Participant> = {}) => {
-    const id = deps.ids.participantId();
-    const p = createParticipant({ id, email: `${id}@unit.example`, role, ...overrides });
-    participants.put(p);
-    return p;
-  };
-  const identity = (p: Participant): Identity => ({ subject: p.id, email: p.email, isOrganizer: false });
-  const join = (p: Participant, budgetMs?: number) =>
-    issueJoinCredentials(deps, identity(p), 'session-1', {
-      ...(budgetMs ? { budget: budgetUntil(Date.now() + budgetMs) } : {}),
-    });
-  return { deps, meetings, registry, audit, participants, register, join, elapsed };
-}
+const world = memoryWorld;
 
 const codeOf = async (p: Promise<unknown>) => {
   try {
