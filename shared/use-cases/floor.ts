@@ -313,12 +313,17 @@ export async function getFloor(deps: FloorDeps, identity: Identity, roomId: stri
   if (!(await mayFollowFloor(deps, identity, roomId))) {
     throw new AccessDeniedError('FORBIDDEN', `You may not follow the floor of ${session.title} now.`);
   }
-  const state = await deps.floors.get(roomId);
+  return viewOf(deps, await deps.floors.get(roomId));
+}
+
+/** The floor as its followers see it, with each online speaker's connection (from the meeting events). */
+async function viewOf(deps: FloorDeps, state: FloorState) {
   const online = [
     ...(state.holder?.mode === 'online' ? [state.holder.participantId] : []),
     ...state.queue.filter((q) => q.mode === 'online').map((q) => q.participantId),
   ];
-  const presence = online.length > 0 ? await deps.presence.of(roomId, online) : new Map<string, boolean>();
+  const presence =
+    online.length > 0 ? await deps.presence.of(state.roomId, online) : new Map<string, boolean>();
   return floorView(state, (id) => presence.get(id) ?? false);
 }
 
@@ -408,7 +413,7 @@ export async function moveOnFloor(
   const change = (await changeFloor(deps, session, (s) =>
     move(s, requestId, position, at, actorOf(identity, session)),
   )) as FloorChange;
-  return floorView(change.state, () => null);
+  return viewOf(deps, change.state);
 }
 
 /** Gives the floor to a request, or to the head of the list (`requestId` null). */
@@ -426,7 +431,7 @@ export async function grantFloor(
   const change = (await changeFloor(deps, session, (s) =>
     grant(s, requestId, limit, at, actorOf(identity, session)),
   )) as FloorChange;
-  return floorView(change.state, () => null);
+  return viewOf(deps, change.state);
 }
 
 export async function endFloor(deps: FloorDeps, identity: Identity, roomId: string) {
@@ -438,7 +443,7 @@ export async function endFloor(deps: FloorDeps, identity: Identity, roomId: stri
     end(s, 'moderator', at, actorOf(identity, session)),
   )) as FloorChange;
   const state = await deps.floors.get(roomId);
-  return { ended: change.events[0], floor: floorView(state, () => null) };
+  return { ended: change.events[0], floor: await viewOf(deps, state) };
 }
 
 export async function extendFloor(
@@ -454,7 +459,7 @@ export async function extendFloor(
   const change = (await changeFloor(deps, session, (s) =>
     extend(s, body.seconds, body.reason, limit, at, actorOf(identity, session)),
   )) as FloorChange;
-  return floorView(change.state, () => null);
+  return viewOf(deps, change.state);
 }
 
 /**
