@@ -38,6 +38,11 @@ export interface CognitoAuth {
   mfa: 'optional' | 'required';
   /** OAuth authorization-code callbacks; none means SRP sign-in only and no hosted domain. */
   callbackUrls: string[];
+  /**
+   * Sign-in email (invitations, codes) through Amazon SES from this verified address, instead of
+   * Cognito's default sender and its low daily quota; undefined keeps the default.
+   */
+  sesFromEmail?: string;
   /** Prefix of the hosted sign-in domain (only with callback URLs); unique per Region across AWS. */
   domainPrefix: string | undefined;
 }
@@ -114,6 +119,8 @@ const contextSchema = z
       .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lower-case letters, digits and hyphens')
       .optional(),
     mfa: z.enum(['optional', 'required']).default('optional'),
+    // A sender address (or domain) verified in SES in the stack's Region, out of the SES sandbox.
+    sesFromEmail: z.email({ message: 'must be an email address verified in Amazon SES' }).optional(),
     emailClaim: z.string().min(1).default('email'),
     groupsClaim: z.string().min(1).optional(),
     organizerGroup: organizerGroupSchema.default('organizers'),
@@ -159,6 +166,7 @@ export function readDeployConfig(node: Node): DeployConfig {
         kind: 'cognito',
         mfa: c.mfa,
         callbackUrls: c.callbackUrls,
+        ...(c.sesFromEmail ? { sesFromEmail: c.sesFromEmail } : {}),
         domainPrefix: c.authDomainPrefix,
       };
   return {

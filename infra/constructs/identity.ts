@@ -12,6 +12,7 @@ import {
   UserPool,
   type UserPoolClient,
   UserPoolClientIdentityProvider,
+  UserPoolEmail,
   UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
 import { NagSuppressions } from 'cdk-nag';
@@ -86,6 +87,17 @@ export class EventIdentity extends Construct {
       deletionProtection: true,
       // The pool holds the participants' sign-in identities; teardown keeps it like the table.
       removalPolicy: RemovalPolicy.RETAIN,
+      // Cognito's own sender allows few emails a day: a real event sends through SES (-c sesFromEmail).
+      ...(auth.sesFromEmail
+        ? {
+            email: UserPoolEmail.withSES({
+              fromEmail: auth.sesFromEmail,
+              fromName: `floorpass ${props.eventId}`,
+              // SES in the stack's own Region (the sender must be verified there).
+              sesRegion: Aws.REGION,
+            }),
+          }
+        : {}),
       userInvitation: {
         emailSubject: `Your access to ${props.eventId}`,
         emailBody:

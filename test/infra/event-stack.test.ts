@@ -190,6 +190,24 @@ describe('Stack: EventStack', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
   });
 
+  it('sends sign-in email through SES from the address -c sesFromEmail names (Cognito’s sender otherwise)', () => {
+    // Prepare
+    const withSes = Template.fromStack(
+      synthesizeEventStack({ event: 'events/hlc-2021.yaml', sesFromEmail: 'secretariat@example.org' }),
+    );
+    // Assess
+    template.hasResourceProperties('AWS::Cognito::UserPool', { EmailConfiguration: Match.absent() });
+    withSes.hasResourceProperties('AWS::Cognito::UserPool', {
+      EmailConfiguration: Match.objectLike({
+        EmailSendingAccount: 'DEVELOPER',
+        From: Match.stringLikeRegexp('secretariat@example.org'),
+      }),
+    });
+    expect(() =>
+      synthesizeEventStack({ event: 'events/hlc-2021.yaml', sesFromEmail: 'not an email' }),
+    ).toThrow(/sesFromEmail/);
+  });
+
   it('creates the event user pool: admin-only sign-up, email sign-in, TOTP, strong passwords, organizers group', () => {
     // Assess
     template.hasResource('AWS::Cognito::UserPool', {
