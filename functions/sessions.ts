@@ -15,6 +15,7 @@ export function createHandler(overrides: RuntimeOverrides = {}) {
     registry: r.registry(),
     meetings: r.meetings(),
     closeFloor: (roomId: string) => closeRoomFloor(floorDeps(r), roomId),
+    timers: r.timers(),
   };
   return httpApi(
     {

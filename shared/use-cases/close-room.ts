@@ -13,6 +13,7 @@ import type { Clock } from '#ports/clock.ts';
 import type { IdGenerator } from '#ports/ids.ts';
 import type { MeetingProvider } from '#ports/meetings.ts';
 import type { AuditLog, MeetingRegistry, ProgrammeRepository } from '#ports/repositories.ts';
+import type { Timers } from '#ports/timers.ts';
 import { type AttendeeLifecycleDeps, sweepRequestedRooms } from './attendee-lifecycle.ts';
 import { requireOrganizer } from './authorize.ts';
 import { recordAudit } from './record-audit.ts';
@@ -26,6 +27,11 @@ export interface CloseRoomDeps {
   ids: IdGenerator;
   /** The room's floor ends with it (its intervention ends, its list is cleared). */
   closeFloor?: (roomId: string) => Promise<unknown>;
+  /**
+   * The second-precise timers the floor uses: a moved end is closed on the second by a `room.close`
+   * timer (the every-minute run stays as the backstop). Absent where nothing schedules one.
+   */
+  timers?: Timers;
 }
 
 export interface RoomClosed {
@@ -128,8 +134,10 @@ export async function moveRoomEnd(deps: CloseRoomDeps, identity: Identity, roomI
   const now = deps.clock.now();
   let reopened = false;
   let closed: RoomClosed | null = null;
-  if (closesAt > now) reopened = await deps.registry.reopen(roomId);
-  else closed = await endRoom(deps, roomId, `organizer:${identity.email}`);
+  if (closesAt > now) {
+    reopened = await deps.registry.reopen(roomId);
+    await deps.timers?.schedule({ kind: 'room.close', roomId, at: closesAt.toISOString() });
+  } else closed = await endRoom(deps, roomId, `organizer:${identity.email}`);
   await recordAudit(deps, {
     actor: `organizer:${identity.email}`,
     action: 'session.update',

@@ -239,6 +239,12 @@ describe('Live credentials: rooms close for real', () => {
     });
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({ reopened: true, closesAt: '2021-06-29T17:30:00.000Z' });
+    // Its close is on the second: a timer at the new end (the every-minute run is the backstop).
+    expect(stack.timers.pending()).toContainEqual({
+      kind: 'room.close',
+      roomId: 'session-3',
+      at: '2021-06-29T17:30:00.000Z',
+    });
     const rejoin = await api.call('POST', '/sessions/session-3/join', { as: who.email });
     expect(rejoin.status).toBe(200);
     expect(rejoin.body.meeting.MeetingId).not.toBe(join.body.meeting.MeetingId);
