@@ -367,16 +367,6 @@ export class EventStack extends Stack {
         mediaRegion: config.chimeMediaRegion,
       });
     this.timers.attachConsumer(this.timerFunction);
-    // Whatever can change a floor may schedule its timers (and a cut's retry).
-    for (const fn of [
-      this.timerFunction,
-      functions.floor,
-      functions.participants,
-      functions.delegations,
-      functions.sessions,
-    ]) {
-      this.timers.bindScheduler(fn);
-    }
 
     this.meetingEvents = new MeetingEvents(this, 'MeetingEvents', { eventId: event.id });
     // Meeting → room (directory) and participant lookups (Get); ledger and unmatched events (Put); the
@@ -389,7 +379,6 @@ export class EventStack extends Stack {
       environment,
     }).bindTable(table, { actions: ['GetItem', 'PutItem', 'UpdateItem'] });
     this.meetingEvents.attachRecorder(this.recorder);
-    this.timers.bindScheduler(this.recorder);
 
     // Rooms close on their own: every minute, the rooms whose join window has ended have their meetings
     // ended (DeleteMeeting), so no JoinToken outlives its room by more than a minute. EventBridge
@@ -412,9 +401,8 @@ export class EventStack extends Stack {
       .bindChime(['DeleteMeeting', 'ListAttendees', 'DeleteAttendee', 'UpdateAttendeeCapabilities'], {
         mediaRegion: config.chimeMediaRegion,
       });
-    this.timers.bindScheduler(this.roomCloser);
-    // Whatever can change a floor tells the room's followers (floorDeps: runtime.channel()): the same
-    // functions that schedule its timers.
+    // Whatever can change a floor schedules its timers (and a cut's retry) and tells the room's followers
+    // (floorDeps: runtime.timers(), runtime.channel()).
     for (const fn of [
       this.timerFunction,
       functions.floor,
@@ -424,6 +412,7 @@ export class EventStack extends Stack {
       this.recorder,
       this.roomCloser,
     ]) {
+      this.timers.bindScheduler(fn);
       fn.bindFloorChannel(this.floorChannel);
     }
     const closeRule = new Rule(this, 'CloseRoomsEveryMinute', {
