@@ -32,6 +32,7 @@ export const errorCodes = [
   'FLOOR_EMPTY',
   'FLOOR_HELD',
   'NO_FLOOR_HOLDER',
+  'PARTICIPANT_CHANGED',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

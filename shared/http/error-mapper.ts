@@ -31,6 +31,7 @@ export const statusByCode: Record<ErrorCode, number> = {
   FLOOR_EMPTY: 409,
   FLOOR_HELD: 409,
   NO_FLOOR_HOLDER: 409,
+  PARTICIPANT_CHANGED: 409,
 };
 
 export interface HttpError {

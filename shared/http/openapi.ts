@@ -215,7 +215,7 @@ export const operations: Record<string, OperationDoc> = {
     tags: registry,
     body: { json: participantUpdateBody, name: 'ParticipantUpdate' },
     response: { status: 200, description: 'The participant, changed.', json: participantChangedSchema },
-    errors: ['UNKNOWN_PARTICIPANT', 'SEAT_TAKEN', 'EMAIL_IN_USE'],
+    errors: ['UNKNOWN_PARTICIPANT', 'SEAT_TAKEN', 'EMAIL_IN_USE', 'PARTICIPANT_CHANGED'],
   },
   'POST /participants/{participantId}/revoke': {
     operationId: 'revokeParticipant',

@@ -194,8 +194,16 @@ export function createParticipantRepository(ctx: TableContext): ParticipantRepos
           ),
         );
       } catch (error) {
-        if (cancellationReasons(error)?.[1] === 'ConditionalCheckFailed') {
+        const reasons = cancellationReasons(error);
+        if (reasons?.[1] === 'ConditionalCheckFailed') {
           throw new ConflictError('EMAIL_IN_USE', `Another participant is registered with ${next.email}.`);
+        }
+        // The old email no longer links to this participant: another change of them ran meanwhile.
+        if (reasons?.[2] === 'ConditionalCheckFailed') {
+          throw new ConflictError(
+            'PARTICIPANT_CHANGED',
+            'The participant was changed by someone else meanwhile; nothing of this change was written. Read them again and retry.',
+          );
         }
         throw error;
       }
