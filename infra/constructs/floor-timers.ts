@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Alarm, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
@@ -11,6 +11,7 @@ import {
   METRICS_SERVICE,
   TIMER_LATENESS,
 } from '#observability/metric-names.ts';
+import { alarmAbove, deadLetterAlarm } from './alarms.ts';
 import { consumeQueue, encryptedQueue } from './queues.ts';
 import type { ServiceFunction } from './service-function.ts';
 
@@ -56,46 +57,32 @@ export class FloorTimers extends Construct {
         period: Duration.minutes(1),
       });
     this.alarms = [
-      new Alarm(this, 'LatenessAlarm', {
-        alarmDescription:
+      alarmAbove(this, 'LatenessAlarm', {
+        description:
           'A floor timer fired more than 2 s after its instant: a cut at the deadline may have come late.',
         metric: metric(TIMER_LATENESS.name, 'Maximum'),
         threshold: 2000,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
-      new Alarm(this, 'CutFailedAlarm', {
-        alarmDescription:
+      alarmAbove(this, 'CutFailedAlarm', {
+        description:
           'A floor holder’s microphone was not closed: Chime refused the cut (retried every 2 s; GET …/floor ' +
           'shows it under "uncut"). Check Chime throttling; use mute-all if it persists.',
         metric: metric(FLOOR_CUT_FAILED.name, 'Sum'),
         threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
-      new Alarm(this, 'EventsLostAlarm', {
-        alarmDescription:
+      alarmAbove(this, 'EventsLostAlarm', {
+        description:
           'Floor events could not be published on the rooms’ channels (AppSync Events): clients miss changes ' +
           'until they re-read the floor. Check the Events API and the functions’ EventPublish grant.',
         metric: metric(FLOOR_EVENTS_LOST.name, 'Sum'),
         threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
-      new Alarm(this, 'DeadLetterAlarm', {
-        alarmDescription: 'A floor timer failed five times: a floor may be left running. End it by hand.',
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-          statistic: 'Maximum',
-        }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+      deadLetterAlarm(
+        this,
+        'DeadLetterAlarm',
+        this.deadLetterQueue,
+        'A floor timer failed five times: a floor may be left running. End it by hand.',
+      ),
     ];
   }
 

@@ -1,14 +1,12 @@
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
-  Alarm,
+  type Alarm,
   AlarmStatusWidget,
-  ComparisonOperator,
   Dashboard,
   GraphWidget,
   MathExpression,
   Metric,
-  TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -23,6 +21,7 @@ import {
   METRICS_NAMESPACE,
   METRICS_SERVICE,
 } from '#observability/metric-names.ts';
+import { alarmAbove } from './alarms.ts';
 import type { MeetingEvents } from './meeting-events.ts';
 import type { RoomProvisioning } from './provisioning.ts';
 import type { ServiceFunction } from './service-function.ts';
@@ -288,14 +287,9 @@ export class Operations extends Construct {
       datapointsToAlarm?: number;
     },
   ): Alarm {
-    const alarm = new Alarm(this, id, {
-      alarmDescription: options.description,
-      metric: options.metric,
-      threshold: options.threshold,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: options.evaluationPeriods ?? 1,
+    const alarm = alarmAbove(this, id, {
+      ...options,
       datapointsToAlarm: options.datapointsToAlarm ?? options.evaluationPeriods ?? 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     alarm.addAlarmAction(new SnsAction(this.alarmTopic));
     this.alarms.push(alarm);

@@ -1,5 +1,5 @@
 import { Aws, Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
@@ -7,6 +7,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { joinWindowOf, type Session } from '#domain/programme.ts';
+import { deadLetterAlarm } from './alarms.ts';
 import { encryptedQueue } from './queues.ts';
 import type { ServiceFunction } from './service-function.ts';
 
@@ -88,20 +89,14 @@ export class RoomProvisioning extends Construct {
       },
     ]);
 
-    this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription:
-        'A room provisioning run failed three times, or a doors-open schedule could not start one: that ' +
+    this.deadLetterAlarm = deadLetterAlarm(
+      this,
+      'DeadLetterAlarm',
+      this.deadLetterQueue,
+      'A room provisioning run failed three times, or a doors-open schedule could not start one: that ' +
         'room gets its attendees from joins, on demand (slower, and Chime calls under load). Each message ' +
         'names its room: fix the cause, then invoke the provision function again with {"roomId": ...}.',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    );
 
     // Doors-open schedules, one per room whose doors open after synthesis. Rooms whose doors opened
     // before it (every room of a past event such as the 2021 sample) get none: a one-time schedule whose
