@@ -175,17 +175,34 @@ async function changeFloor(
   session: Session,
   op: (state: FloorState) => FloorChange | null,
 ): Promise<FloorChange | null> {
+  const change = await writeFloor(deps, session.id, op, (c) => c.state);
+  if (change === LOST)
+    throw new ConflictError('FLOOR_HELD', 'The floor is changing too fast; please try again.');
+  if (change) await applyEffects(deps, session, change);
+  return change;
+}
+
+const LOST = Symbol('every attempt lost its race');
+
+/**
+ * The floor's one write: `op` applied to the floor as stored, its next state saved on the condition of
+ * the version read, again (after a short random pause) when another change came first. Null when `op`
+ * had nothing to do; LOST when every attempt lost.
+ */
+async function writeFloor<T>(
+  deps: FloorDeps,
+  roomId: string,
+  op: (state: FloorState) => T | null,
+  nextOf: (result: T) => FloorState,
+): Promise<T | null | typeof LOST> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const state = await deps.floors.get(session.id);
-    const change = op(state);
-    if (!change) return null;
-    if (await deps.floors.save(change.state, state.version)) {
-      await applyEffects(deps, session, change);
-      return change;
-    }
+    const state = await deps.floors.get(roomId);
+    const result = op(state);
+    if (!result) return null;
+    if (await deps.floors.save(nextOf(result), state.version)) return result;
     await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
   }
-  throw new ConflictError('FLOOR_HELD', 'The floor is changing too fast; please try again.');
+  return LOST;
 }
 
 async function applyEffects(deps: FloorDeps, session: Session, change: FloorChange) {
@@ -292,15 +309,10 @@ async function runCut(deps: FloorDeps, session: Session, cut: PendingCut): Promi
   return false;
 }
 
-/** A bookkeeping write of the floor (no event): on the version, again on a lost race. */
+/** A bookkeeping write of the floor (no event, no effects); null when there was nothing to write. */
 async function updateFloor(deps: FloorDeps, roomId: string, op: (s: FloorState) => FloorState | null) {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const state = await deps.floors.get(roomId);
-    const next = op(state);
-    if (!next) return null;
-    if (await deps.floors.save(next, state.version)) return next;
-  }
-  return null;
+  const next = await writeFloor(deps, roomId, op, (n) => n);
+  return next === LOST ? null : next;
 }
 
 // ---------------------------------------------------------------------------------------------------
