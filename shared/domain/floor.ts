@@ -363,46 +363,37 @@ export function presenceChanged(
 }
 
 /** Removes a participant from the floor: their requests leave the list; their intervention ends. */
-export function removeParticipant(
+export const removeParticipant = (
   state: FloorState,
   participantId: string,
   how: EndReason,
   at: string,
   by: string,
+): FloorChange | null => clearFloor(state, (r) => r.participantId === participantId, how, at, by);
+
+/** The room closes: the intervention ends, the list is cleared. */
+export const closeFloor = (state: FloorState, at: string): FloorChange | null =>
+  clearFloor(state, () => true, 'room-closed', at, 'system:room-close');
+
+/** Ends the intervention and withdraws the requests that `which` picks, for one reason. */
+function clearFloor(
+  state: FloorState,
+  which: (r: FloorRequest) => boolean,
+  how: EndReason,
+  at: string,
+  by: string,
 ): FloorChange | null {
-  const gone = state.queue.filter((q) => q.participantId === participantId);
-  const holds = state.holder?.participantId === participantId;
+  const gone = state.queue.filter(which);
+  const holds = state.holder !== null && which(state.holder);
   if (gone.length === 0 && !holds) return null;
   let change: FloorChange = { state, events: [] };
   if (holds) change = end(state, how, at, by);
   if (gone.length > 0) {
-    const s = next(change.state, {
-      queue: change.state.queue.filter((q) => q.participantId !== participantId),
-    });
+    const s = next(change.state, { queue: change.state.queue.filter((q) => !which(q)) });
     change = {
       ...change,
       state: s,
       events: [...change.events, ...gone.map((r) => eventOf(s, r, 'withdrawn', at, by, { reason: how }))],
-    };
-  }
-  return change;
-}
-
-/** The room closes: the intervention ends, the list is cleared. */
-export function closeFloor(state: FloorState, at: string): FloorChange | null {
-  if (!state.holder && state.queue.length === 0) return null;
-  let change: FloorChange = { state, events: [] };
-  const by = 'system:room-close';
-  if (state.holder) change = end(state, 'room-closed', at, by);
-  if (change.state.queue.length > 0) {
-    const s = next(change.state, { queue: [] });
-    change = {
-      ...change,
-      state: s,
-      events: [
-        ...change.events,
-        ...change.state.queue.map((r) => eventOf(s, r, 'withdrawn', at, by, { reason: 'room-closed' })),
-      ],
     };
   }
   return change;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  closeFloor,
   emptyFloor,
   end,
   extend,
@@ -13,6 +14,7 @@ import {
   interventions,
   move,
   presenceChanged,
+  removeParticipant,
   timerFired,
   withdraw,
 } from '#domain/floor.ts';
@@ -148,6 +150,29 @@ describe('the floor (pure)', () => {
       at(50),
     );
     expect(gone?.events[0]).toMatchObject({ type: 'ended', how: 'dropped' });
+  });
+
+  it('ends the intervention and clears the list when the room closes; removes only the changed participant', () => {
+    const s = run(
+      emptyFloor('r'),
+      (x) => inscribe(x, request(1)),
+      (x) => inscribe(x, request(2)),
+      (x) => inscribe(x, request(3)),
+      (x) => grant(x, null, 180, at(10), 'm'),
+    ).state;
+    const closed = closeFloor(s, at(20));
+    expect(closed?.state.holder).toBeNull();
+    expect(closed?.state.queue).toEqual([]);
+    expect(closed?.events.map((e) => [e.type, e.how ?? e.reason])).toEqual([
+      ['ended', 'room-closed'],
+      ['withdrawn', 'room-closed'],
+      ['withdrawn', 'room-closed'],
+    ]);
+    expect(closeFloor(emptyFloor('r'), at(20))).toBeNull();
+    const removed = removeParticipant(s, request(2).participantId, 'revoked', at(20), 'system');
+    expect(removed?.state.holder?.id).toBe(request(1).id);
+    expect(removed?.state.queue.map((q) => q.id)).toEqual([request(3).id]);
+    expect(removeParticipant(s, 'p_nobody', 'revoked', at(20), 'system')).toBeNull();
   });
 
   it('withdrawing the holder’s request ends the intervention', () => {
