@@ -12,6 +12,8 @@
  * 3. the record (the floor's insert-only log) and the audit trail;
  * 4. the room's channel, last: clients learn of a grant once the microphone is open.
  */
+
+import type { DelegationCategory } from '#domain/delegations.ts';
 import { AccessDeniedError, ConflictError, NotFoundError } from '#domain/errors.ts';
 import {
   closeFloor,
@@ -643,8 +645,16 @@ export async function participantPresence(
  */
 export async function participantChangedOnFloors(deps: FloorDeps, participantId: string) {
   const programme = await deps.programme.get();
-  const participant = await deps.participants.get(participantId);
-  const category = participant ? await categoryOf(deps, participant).catch(() => null) : null;
+  // The record as it is now, read only for a participant found on a floor (most changes, an import's
+  // rows among them, concern nobody on one).
+  let current: Promise<{ participant: Participant | null; category: DelegationCategory | null }> | undefined;
+  const currentRecord = () => {
+    current ??= deps.participants.get(participantId).then(async (participant) => ({
+      participant,
+      category: participant ? await categoryOf(deps, participant).catch(() => null) : null,
+    }));
+    return current;
+  };
   const at = deps.clock.now().toISOString();
   for (const session of programme?.sessions ?? []) {
     if (!session.floor) continue;
@@ -653,6 +663,7 @@ export async function participantChangedOnFloors(deps: FloorDeps, participantId:
       (r) => r.participantId === participantId,
     );
     if (onFloor.length === 0) continue;
+    const { participant, category } = await currentRecord();
     const decision = participant && category ? decideFloor({ participant, category, session }) : null;
     const keeps =
       decision?.allowed &&
