@@ -173,12 +173,9 @@ export function inscribe(state: FloorState, request: FloorRequest): FloorChange 
   };
 }
 
-export function findRequest(state: FloorState, requestId: string): FloorRequest {
-  const r =
-    state.queue.find((q) => q.id === requestId) ?? (state.holder?.id === requestId ? state.holder : null);
-  if (!r) throw unknownRequest(requestId);
-  return r;
-}
+/** An open request of the floor: on the list, or the holder's. */
+export const openRequest = (state: FloorState, requestId: string): FloorRequest | null =>
+  state.queue.find((q) => q.id === requestId) ?? (state.holder?.id === requestId ? state.holder : null);
 
 const unknownRequest = (requestId: string) =>
   new NotFoundError('UNKNOWN_FLOOR_REQUEST', `There is no open request ${requestId} on this room's list.`);
@@ -458,8 +455,6 @@ export function floorView(state: FloorState, connected: (participantId: string) 
     version: state.version,
   };
 }
-
-export type FloorView = ReturnType<typeof floorView>;
 
 /** One row per intervention, from the floor's events in any order (duplicates included). */
 export interface InterventionRow {

@@ -32,6 +32,7 @@ import {
   inscribe,
   interventions,
   move,
+  openRequest,
   type PendingCut,
   presenceChanged,
   recordPromotion,
@@ -404,7 +405,7 @@ export async function withdrawFromFloor(
   const caller = await callerParticipant(deps, identity);
   const controls = identity.isOrganizer || isModerator(identity, session);
   const change = await changeFloor(deps, session, (s) => {
-    const r = s.queue.find((q) => q.id === requestId) ?? (s.holder?.id === requestId ? s.holder : null);
+    const r = openRequest(s, requestId);
     if (r && !controls && r.participantId !== caller?.id) {
       throw new AccessDeniedError('FORBIDDEN', 'You may withdraw only your own request.');
     }
