@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { formatCsv } from '#domain/csv.ts';
 import { httpApi, json, noStore, report } from '#http/api.ts';
 import { pathParam } from '#http/path-parameters.ts';
 import { type HttpEvent, jsonBody, queryParams, validate } from '#http/request.ts';
@@ -27,22 +26,6 @@ import { claims, createRuntime, floorDeps, type RuntimeOverrides } from './lib/r
 /** An empty body is "{}" here: a participant inscribes themselves with no body at all. */
 const optionalBody = <S extends z.ZodType>(event: HttpEvent, schema: S): z.infer<S> =>
   (event.body ?? '').trim() === '' ? validate(schema, {}, 'body') : jsonBody(event, schema);
-
-const interventionColumns = [
-  'order',
-  'delegationCode',
-  'delegationName',
-  'participantId',
-  'mode',
-  'requestedAt',
-  'grantedAt',
-  'endedAt',
-  'secondsSpoken',
-  'limitSeconds',
-  'extendedSeconds',
-  'overrunSeconds',
-  'endedBy',
-] as const;
 
 /** The floor of each room: the speakers list, the holder, the timer, the holder's promotion, the record. */
 export function createHandler(overrides: RuntimeOverrides = {}) {
@@ -81,17 +64,9 @@ export function createHandler(overrides: RuntimeOverrides = {}) {
         json(200, await muteAll(deps, identity, room(event))),
       'POST /sessions/{sessionId}/floor/credentials': async (event, identity) =>
         json(200, await floorCredentials(deps, identity, room(event)), noStore),
-      'GET /sessions/{sessionId}/interventions': async (event) => {
+      'GET /sessions/{sessionId}/interventions': async (event, identity) => {
         const { format } = validate(reportFormatQuery, queryParams(event), 'query');
-        const result = await roomInterventions(deps, room(event));
-        if (format === 'json') return report(result);
-        const rows = result.interventions.map((row) =>
-          interventionColumns.map((c) => (row[c] === null ? '' : String(row[c]))),
-        );
-        return report({
-          csv: formatCsv(interventionColumns, rows),
-          filename: `interventions-${result.session.id}.csv`,
-        });
+        return report(await roomInterventions(deps, identity, room(event), format));
       },
     },
     claims,

@@ -13,6 +13,7 @@
  * 4. the room's channel, last: clients learn of a grant once the microphone is open.
  */
 
+import { formatCsv } from '#domain/csv.ts';
 import type { DelegationCategory } from '#domain/delegations.ts';
 import { AccessDeniedError, ConflictError, NotFoundError } from '#domain/errors.ts';
 import {
@@ -54,6 +55,7 @@ import {
   releasePromotion,
   syncParticipantCredentials,
 } from './attendee-lifecycle.ts';
+import { requireOrganizer } from './authorize.ts';
 import { recordAudit } from './record-audit.ts';
 
 export interface FloorDeps extends AttendeeLifecycleDeps {
@@ -582,18 +584,55 @@ export async function floorCredentials(deps: FloorDeps, identity: Identity, room
   };
 }
 
-/** The interventions of a room, one row each, from the floor's record (organizers). */
-export async function roomInterventions(deps: FloorDeps, roomId: string) {
+/** The columns of the interventions CSV: the JSON rows' fields, in this order. */
+const interventionColumns = [
+  'order',
+  'delegationCode',
+  'delegationName',
+  'participantId',
+  'mode',
+  'requestedAt',
+  'grantedAt',
+  'endedAt',
+  'secondsSpoken',
+  'limitSeconds',
+  'extendedSeconds',
+  'overrunSeconds',
+  'endedBy',
+] as const;
+
+/**
+ * The interventions of a room, one row each, from the floor's record (organizers), as JSON or CSV. Like
+ * the other reports, the export is itself audited.
+ */
+export async function roomInterventions(
+  deps: FloorDeps,
+  identity: Identity,
+  roomId: string,
+  format: 'json' | 'csv',
+) {
+  requireOrganizer(identity);
   const session = await roomOf(deps, roomId);
   const rows = interventions(await deps.floors.events(roomId));
   const delegations = await deps.delegations.getMany([...new Set(rows.map((r) => r.delegationCode))]);
-  return {
-    session: { id: session.id, title: session.title },
-    interventions: rows.map((r) => ({
-      ...r,
-      delegationName: delegations.get(r.delegationCode)?.name ?? null,
-    })),
-  };
+  const named = rows.map((r) => ({ ...r, delegationName: delegations.get(r.delegationCode)?.name ?? null }));
+  await recordAudit(deps, {
+    actor: `organizer:${identity.email}`,
+    action: 'interventions.export',
+    outcome: 'succeeded',
+    sessionId: roomId,
+    details: { report: 'interventions', format, rows: named.length },
+  });
+  if (format === 'csv') {
+    return {
+      csv: formatCsv(
+        interventionColumns,
+        named.map((row) => interventionColumns.map((c) => (row[c] === null ? '' : String(row[c])))),
+      ),
+      filename: `interventions-${session.id}.csv`,
+    };
+  }
+  return { session: { id: session.id, title: session.title }, interventions: named };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -203,7 +203,13 @@ describe('the floor of Session I (the scenario)', () => {
   it('keeps every step in the audit trail', async () => {
     const res = await api.call('GET', `/audit?sessionId=${ROOM}&limit=100`, { as: ORG });
     const actions = res.body.items.map((r: { action: string }) => r.action);
-    for (const a of ['floor.inscribed', 'floor.granted', 'floor.warned', 'floor.ended']) {
+    for (const a of [
+      'floor.inscribed',
+      'floor.granted',
+      'floor.warned',
+      'floor.ended',
+      'interventions.export',
+    ]) {
       expect(actions).toContain(a);
     }
   });
