@@ -5,7 +5,10 @@
  */
 
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadProgrammeFile } from '#config/programme-file.ts';
@@ -18,6 +21,8 @@ import type { everything } from '../functions/lib/runtime.ts';
 
 type Everything = ReturnType<typeof everything>;
 
+import { keyFingerprint } from '#domain/record.ts';
+import type { CheckpointOutcome } from '#use-cases/record-checkpoint.ts';
 import { type LocalEventsServer, startLocalEventsServer } from './appsync-events.ts';
 import { type ChimeEmulator, type ChimeEventEnvelope, startChimeEmulator } from './chime-emulator/server.ts';
 import { type AdjustableClock, createAdjustableClock, DEFAULT_LOCAL_CLOCK } from './clock.ts';
@@ -26,8 +31,14 @@ import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createLocalEventPipeline, type LocalEventPipeline } from './event-pipeline.ts';
 import { createLocalIssuer, type LocalIssuer } from './identity.ts';
 import { freePort } from './net.ts';
+import {
+  createLocalCheckpointSigner,
+  createLocalCheckpointStore,
+  createLocalExportStore,
+} from './record-files.ts';
 import { organizerEmails, seedSample } from './seed.ts';
 import { createEventTable } from './table.ts';
+import { type LocalTableStream, startLocalTableStream } from './table-stream.ts';
 import { createLocalTimers, type LocalTimers } from './timers.ts';
 
 export interface LocalStackOptions {
@@ -63,6 +74,19 @@ export interface LocalStackOptions {
   eventsKeepAliveMs?: number;
   /** Fire due timers (the floor's) every 100 ms as the local clock runs (default: with closeRoomsEverySecond). */
   timersTick?: boolean;
+  /**
+   * The verifiable record: the table's stream read into the record's chains, and checkpoints signed as
+   * in AWS (every CHECKPOINT_MINUTES of the local clock, and after each room's close). Off by default in
+   * tests (it reads the stream continuously); `npm start` turns it on.
+   */
+  chainRecord?: boolean;
+  /**
+   * Where the dev stack keeps the record's checkpoints and exports (written once, not immutable), and
+   * the directory holding its signing key (kept across restarts, so its fingerprint stays the same).
+   * Default: a new temporary directory for both.
+   */
+  recordDir?: string;
+  keyDir?: string;
 }
 
 export interface LocalStack {
@@ -92,8 +116,23 @@ export interface LocalStack {
   sdkCalls(): Map<string, string[]>;
   /** The stack's own view of the table and Chime (for tests that look into them): not a function's. */
   deps: Everything;
+  /** The verifiable record on this stack (docs/record.md). */
+  record: LocalRecord;
   token(email: string, groups?: string[]): Promise<string>;
   stop(): Promise<void>;
+}
+
+export interface LocalRecord {
+  /** The signing key's fingerprint (what `verify` takes). */
+  fingerprint: string;
+  /** Where the checkpoints (checkpoints/) and exports (exports/) are written. */
+  dir: string;
+  /** Resolves once every change made so far is chained (no-op when `chainRecord` is off). */
+  flush(): Promise<void>;
+  /** Chains what is pending, then signs a checkpoint now if anything was appended since the last. */
+  checkpoint(): Promise<CheckpointOutcome>;
+  /** The stream reader's counts (null when `chainRecord` is off). */
+  streamStats(): ReturnType<LocalTableStream['stats']> | null;
 }
 
 /** The function whose invocation is running (what Lambda's process boundary gives in AWS). */
@@ -224,11 +263,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         await localEvents?.publish(roomId, event);
       },
     };
+    // The record's key and stores: the dev stack's key and write-once files (not immutable) instead of
+    // KMS and S3 with Object Lock.
+    const recordDir = options.recordDir ?? mkdtempSync(join(tmpdir(), 'floorpass-record-'));
+    const recordFiles = {
+      signer: createLocalCheckpointSigner(options.keyDir ?? recordDir),
+      store: createLocalCheckpointStore(recordDir),
+      exports: createLocalExportStore(recordDir, url),
+    };
+    const fingerprint = keyFingerprint(await recordFiles.signer.publicKeyPem());
+
     // What each function is given instead of what AWS provides.
-    const overrides = { clock, onSdkCall, timers, channel, ...(provisioning ? { provisioning } : {}) };
+    const overrides = {
+      clock,
+      onSdkCall,
+      timers,
+      channel,
+      record: recordFiles,
+      ...(provisioning ? { provisioning } : {}),
+    };
 
     const client = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'us-east-1' });
-    await createEventTable(client, tableName);
+    const streamArn = await createEventTable(client, tableName);
     client.destroy();
 
     // The local stack's own view of the table (seeding, and tests that look into it): not a function's.
@@ -260,6 +316,44 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // (their meetings end). At once when the clock is moved (POST /_local/clock) and, with
     // `closeRoomsEverySecond` (npm start), every second as the clock runs. Moving the local clock back
     // reopens the rooms that are open at the new instant (a local convenience: real clocks do not).
+    // The record: the table's stream → the chainer (as the event source mapping does in AWS), and the
+    // checkpoint function on the local clock (as its every-minute schedule does).
+    const { createChainRecord } = await import('../functions/chain-record.ts');
+    const { createSignCheckpoint } = await import('../functions/sign-checkpoint.ts');
+    const { writeCheckpoint } = await import('#use-cases/record-checkpoint.ts');
+    let tableStream: LocalTableStream | null = null;
+    if (options.chainRecord) {
+      const stream = startLocalTableStream({
+        endpoint: dynamoEndpoint,
+        streamArn,
+        handler: as('chain-record', createChainRecord(overrides)),
+      });
+      tableStream = stream;
+      stops.push(() => stream.stop());
+    }
+    const signDue = as('sign-checkpoint', createSignCheckpoint(overrides));
+    const record: LocalRecord = {
+      fingerprint,
+      dir: recordDir,
+      flush: async () => {
+        await tableStream?.flush();
+      },
+      checkpoint: async () => {
+        await tableStream?.flush();
+        return invocation.run('sign-checkpoint', () =>
+          writeCheckpoint({
+            eventId: programme.event.id,
+            clock,
+            chains: deps.recordChains,
+            checkpoints: deps.checkpointLog,
+            store: recordFiles.store,
+            signer: recordFiles.signer,
+          }),
+        );
+      },
+      streamStats: () => tableStream?.stats() ?? null,
+    };
+
     const { createFireTimers } = await import('../functions/fire-timers.ts');
     fireTimers = as('fire-timers', createFireTimers(overrides));
     const { createCloseRooms } = await import('../functions/close-rooms.ts');
@@ -275,6 +369,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           lastRun = now;
           const upkeep = await closeRooms();
           await timers.fireDue();
+          if (options.chainRecord) await signDue();
           return upkeep;
         } catch (error) {
           console.error(`floorpass: closing rooms failed: ${(error as Error).message}`);
@@ -311,6 +406,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         pipeline: eventPipeline,
         closeDue,
         provision: (roomId) => provision({ roomId }),
+        exportsDir: join(recordDir, 'exports'),
       }),
     });
     stops.push(
@@ -341,6 +437,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       published,
       deps,
       sdkCalls: () => new Map([...sdkCalls].map(([fn, actions]) => [fn, [...actions].sort()])),
+      record,
       stop,
     };
   } catch (error) {
@@ -360,6 +457,8 @@ function localRoutes(ctx: {
   closeDue: () => Promise<unknown>;
   /** Runs the provisioning function for a room (as its doors-open schedule does in AWS). */
   provision: (roomId: string) => Promise<unknown>;
+  /** Record exports, served as S3 serves a presigned URL in AWS (the unguessable name is the key). */
+  exportsDir: string;
 }): LocalRoute {
   return async (req, res, body, url) => {
     const method = req.method ?? 'GET';
@@ -370,7 +469,20 @@ function localRoutes(ctx: {
     }
     if (!path.startsWith('/_local/')) return false;
     const input = safeJson(body);
-    if (method === 'GET' && path === '/_local/issuer/.well-known/jwks.json') {
+    const exported = /^\/_local\/exports\/([A-Za-z0-9._-]+)$/.exec(path);
+    if (method === 'GET' && exported) {
+      try {
+        const bytes = readFileSync(join(ctx.exportsDir, exported[1] as string));
+        res.writeHead(200, {
+          'content-type': 'application/x-tar',
+          'content-disposition': `attachment; filename="${exported[1]}"`,
+          'content-length': bytes.length,
+        });
+        res.end(bytes);
+      } catch {
+        sendJson(res, 404, { error: { code: 'NOT_FOUND', message: 'No such export.' } });
+      }
+    } else if (method === 'GET' && path === '/_local/issuer/.well-known/jwks.json') {
       sendJson(res, 200, await ctx.issuer.jwks());
     } else if (method === 'POST' && path === '/_local/tokens') {
       const email = typeof input?.email === 'string' ? input.email : '';

@@ -1,8 +1,11 @@
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { tableSchema } from '#adapters/dynamodb/table-schema.ts';
 
-/** Creates the event table as the CDK stack defines it (same keys and indexes), and waits for it. */
-export async function createEventTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/**
+ * Creates the event table as the CDK stack defines it (same keys, indexes and stream), waits for it, and
+ * returns its stream's ARN.
+ */
+export async function createEventTable(client: DynamoDBClient, tableName: string): Promise<string> {
   const { indexes } = tableSchema;
   const attributes = [
     tableSchema.partitionKey,
@@ -13,6 +16,8 @@ export async function createEventTable(client: DynamoDBClient, tableName: string
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
+      // The record's chainer reads it (docs/record.md), as in the stack (infra/constructs/data.ts).
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
       AttributeDefinitions: attributes.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
       KeySchema: [
         { AttributeName: tableSchema.partitionKey, KeyType: 'HASH' },
@@ -30,7 +35,7 @@ export async function createEventTable(client: DynamoDBClient, tableName: string
   );
   for (;;) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Table?.TableStatus === 'ACTIVE') return Table.LatestStreamArn as string;
     await new Promise((r) => setTimeout(r, 100));
   }
 }

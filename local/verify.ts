@@ -8,53 +8,52 @@
  * used wrongly or the bundle cannot be read. Also built into one file an auditor runs with plain Node
  * (`npm run verify:bundle` → dist/floorpass-verify.mjs).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readEntry, type SignedCheckpoint } from '#domain/record.ts';
+import {
+  BundleError,
+  type BundleTexts,
+  bundleFileNames,
+  bundleTextsFromTar,
+  parseBundle,
+} from '#domain/record-bundle.ts';
 import {
   describeInterval,
-  type LocatedEntry,
+  type RecordBundle,
   type RecordReport,
   verifyRecord,
 } from '#domain/record-verify.ts';
 
-const usage = 'usage: verify <bundle directory> <key fingerprint (64 hex digits)>';
+const usage = 'usage: verify <bundle archive (.tar) or directory> <key fingerprint (64 hex digits)>';
 
 function stop(code: number, ...lines: string[]): never {
   for (const line of lines) process.stderr.write(`${line}\n`);
   process.exit(code);
 }
 
-/** The bundle's three files, or exit 2 naming the one that cannot be read. */
-function readBundleFiles(dir: string) {
-  const read = (name: string) => {
+/** The bundle's three files, from its archive or from the directory it was unpacked to; or exit 2. */
+function readBundleFiles(path: string): BundleTexts {
+  try {
+    if (statSync(path).isFile()) return bundleTextsFromTar(readFileSync(path));
+  } catch (error) {
+    if (error instanceof BundleError) return stop(2, `floorpass verify: ${path}: ${error.message}`, usage);
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'no such file or directory'
+        : (error as Error).message;
+    return stop(2, `floorpass verify: cannot read ${path}: ${reason}`, usage);
+  }
+  const texts = {} as BundleTexts;
+  for (const name of bundleFileNames) {
     try {
-      return readFileSync(join(dir, name), 'utf8');
+      texts[name] = readFileSync(join(path, name), 'utf8');
     } catch (error) {
       const reason =
         (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-      return stop(2, `floorpass verify: cannot read ${join(dir, name)}: ${reason}`, usage);
+      return stop(2, `floorpass verify: cannot read ${join(path, name)}: ${reason}`, usage);
     }
-  };
-  return {
-    entries: read('entries.jsonl'),
-    checkpoints: read('checkpoints.jsonl'),
-    key: read('public-key.pem'),
-  };
-}
-
-/** Non-empty lines with their 1-based line numbers, parsed as JSON; a line that is not JSON fails the record. */
-function jsonLines(file: string, text: string): { value: unknown; line: number }[] {
-  const out: { value: unknown; line: number }[] = [];
-  text.split('\n').forEach((raw, i) => {
-    if (raw.trim() === '') return;
-    try {
-      out.push({ value: JSON.parse(raw), line: i + 1 });
-    } catch {
-      stop(1, 'floorpass verify: FAILED', `  ${file} line ${i + 1} is not JSON: the record was altered`);
-    }
-  });
-  return out;
+  }
+  return texts;
 }
 
 function print(report: RecordReport, fingerprint: string) {
@@ -91,21 +90,13 @@ const [dir, fingerprint, ...extra] = process.argv.slice(2);
 if (!dir || !fingerprint || extra.length > 0) stop(2, usage);
 const files = readBundleFiles(dir);
 
-const entries: LocatedEntry[] = jsonLines('entries.jsonl', files.entries).map(({ value, line }) => {
-  const entry = readEntry(value);
-  if (typeof entry === 'string') {
-    return stop(1, 'floorpass verify: FAILED', `  entries.jsonl line ${line} is not an entry: ${entry}`);
-  }
-  return { entry, line };
-});
-const checkpoints = jsonLines('checkpoints.jsonl', files.checkpoints).map(({ value, line }) => {
-  const c = value as Partial<SignedCheckpoint> | null;
-  if (typeof c?.note !== 'string' || typeof c.signature !== 'string') {
-    return stop(1, 'floorpass verify: FAILED', `  checkpoints.jsonl line ${line} is not a signed checkpoint`);
-  }
-  return { checkpoint: { note: c.note, signature: c.signature }, line };
-});
-
-const report = verifyRecord({ entries, checkpoints, publicKeyPem: files.key }, fingerprint);
+let bundle: RecordBundle;
+try {
+  bundle = parseBundle(files);
+} catch (error) {
+  if (!(error instanceof BundleError)) throw error;
+  stop(1, 'floorpass verify: FAILED', `  ${error.message}`);
+}
+const report = verifyRecord(bundle, fingerprint);
 print(report, report.fingerprint ?? fingerprint);
 process.exitCode = report.ok ? 0 : 1;

@@ -17,6 +17,7 @@ import { createMeetingDirectory, createMeetingRegistry } from '#adapters/dynamod
 import { createParticipantRepository } from '#adapters/dynamodb/participant-repository.ts';
 import { createProgrammeRepository } from '#adapters/dynamodb/programme-repository.ts';
 import { createDynamoRateLimiter } from '#adapters/dynamodb/rate-limiter.ts';
+import { createCheckpointLog, createRecordChains } from '#adapters/dynamodb/record-chains.ts';
 import { createSeatRepository } from '#adapters/dynamodb/seat-repository.ts';
 import { createLambdaProvisioningTrigger } from '#adapters/lambda/provisioning-trigger.ts';
 import { createSqsTimers } from '#adapters/sqs/timers.ts';
@@ -33,6 +34,7 @@ import type { Clock } from '#ports/clock.ts';
 import { systemClock } from '#ports/clock.ts';
 import type { IdGenerator } from '#ports/ids.ts';
 import type { ProvisioningTrigger } from '#ports/meetings.ts';
+import type { CheckpointSigner, CheckpointStore, ExportStore } from '#ports/record.ts';
 import type { RoomChannel } from '#ports/room-channel.ts';
 import type { Timers } from '#ports/timers.ts';
 import { type FloorDeps, participantChangedOnFloors } from '#use-cases/floor.ts';
@@ -78,6 +80,8 @@ export interface RuntimeOverrides {
   /** The local clock's timers instead of the SQS timer queue. */
   timers?: Timers;
   onSdkCall?: (service: SdkService, actions: string[]) => void;
+  /** The dev stack's checkpoint key, write-once files and export directory instead of KMS and S3. */
+  record?: { signer: CheckpointSigner; store: CheckpointStore; exports: ExportStore };
 }
 
 export const once = <T>(make: () => T): (() => T) => {
@@ -187,6 +191,15 @@ export function createRuntime(overrides: RuntimeOverrides = {}) {
     directory: once(() => createMeetingDirectory(table())),
     floors: once(() => createFloorRepository(table())),
     presence: once(() => createPresenceRepository(table())),
+    recordChains: once(() => createRecordChains(table(), overrides.clock ?? systemClock)),
+    checkpointLog: once(() => createCheckpointLog(table())),
+    checkpointSigner: once(
+      (): CheckpointSigner => overrides.record?.signer ?? unconfiguredRecord('RECORD_KEY_ID'),
+    ),
+    checkpointStore: once(
+      (): CheckpointStore => overrides.record?.store ?? unconfiguredRecord('CHECKPOINT_BUCKET'),
+    ),
+    exportStore: once((): ExportStore => overrides.record?.exports ?? unconfiguredRecord('EXPORT_BUCKET')),
     timers: once(
       (): Timers =>
         overrides.timers ??
@@ -209,6 +222,14 @@ const unconfigured = (name: string): Timers => ({
     throw new Error(`floorpass configuration is invalid: ${name} is required by this function`);
   },
 });
+
+/** A function not given the record's key or buckets fails when it would use them, not at cold start. */
+function unconfiguredRecord(name: string): never & CheckpointSigner & CheckpointStore & ExportStore {
+  const fail = async (): Promise<never> => {
+    throw new Error(`floorpass configuration is invalid: ${name} is required by this function`);
+  };
+  return { sign: fail, publicKeyPem: fail, put: fail, list: fail } as never;
+}
 
 /** What the attendee lifecycle takes (the join, provisioning, every change of a participant). */
 export const lifecycleDeps = (r: Runtime, options: { provisioning?: boolean } = {}) => {
@@ -300,5 +321,7 @@ export function everything(r: Runtime) {
     ledger: r.ledger(),
     unmatched: r.unmatched(),
     directory: r.directory(),
+    recordChains: r.recordChains(),
+    checkpointLog: r.checkpointLog(),
   };
 }

@@ -139,6 +139,14 @@ const httpFunctions: Record<FunctionName, HttpFunctionSpec> = {
       'DeleteAttendee',
     ],
   },
+  record: {
+    description: 'GET /record/export: the verifiable record as a bundle an auditor verifies offline',
+    timeout: Duration.seconds(28),
+    // The shards' heads (Query on byType, then a consistent BatchGet), each shard's entries (Query), the
+    // audit record of the export (Put). The checkpoint store, the key and the export bucket are granted
+    // by the EventRecord construct.
+    table: { actions: ['BatchGetItem', 'Query', 'PutItem'], indexes: ['byType'] },
+  },
 };
 
 export interface EventStackProps extends StackProps {

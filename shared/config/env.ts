@@ -28,6 +28,14 @@ const envSchema = z.object({
   PROVISION_FUNCTION_NAME: z.string().min(1).optional(),
   /** The timer queue (the floor's warnings, deadlines and graces; rooms' closes): SQS with DelaySeconds. */
   TIMER_QUEUE_URL: z.url().optional(),
+  /** Minutes between the record's signed checkpoints (the programme's record.checkpointMinutes). */
+  CHECKPOINT_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
+  /** The record's signing key (an asymmetric KMS key, ECC_NIST_P256): id, ARN or alias. */
+  RECORD_KEY_ID: z.string().min(1).optional(),
+  /** The bucket (Object Lock, compliance mode) the signed checkpoints are written to. */
+  CHECKPOINT_BUCKET: z.string().min(3).optional(),
+  /** The bucket record exports are put in for their presigned download. */
+  EXPORT_BUCKET: z.string().min(3).optional(),
   /**
    * The floor channel's AppSync Events HTTP domain (`…appsync-api.<region>.amazonaws.com`), set on the
    * functions granted publishing (ServiceFunction.bindFloorChannel). Unset locally: the stack passes its

@@ -87,7 +87,7 @@ describe('Command: npm run verify', () => {
   it('explains its usage or a missing file, and exits 2', () => {
     expect(verify()).toMatchObject({
       code: 2,
-      stderr: expect.stringContaining('usage: verify <bundle directory>'),
+      stderr: expect.stringContaining('usage: verify <bundle archive (.tar) or directory>'),
     });
     const missing = verify(join(bundle, 'nowhere'), fixture.fingerprint);
     expect(missing.code).toBe(2);

@@ -37,6 +37,14 @@ export const keys = {
   /** The one import running at a time (a lease). */
   importLock: () => ({ pk: 'IMPORT', sk: 'LOCK' }),
   rateWindow: (operation: string, second: number) => ({ pk: `RATE#${operation}`, sk: String(second) }),
+  /** The verifiable record: a shard's entries in seq order, its head beside them (docs/record.md). */
+  recordEntry: (shard: string, seq: number) => ({ pk: `RECORD#${shard}`, sk: String(seq).padStart(12, '0') }),
+  recordHead: (shard: string) => ({ pk: `RECORD#${shard}`, sk: 'HEAD' }),
+  recordHeads: () => ({ gsi2pk: 'RECORDHEADS' }),
+  /** A change on record (a stream record's eventID), so a redelivery appends nothing twice. */
+  recordSource: (source: string) => ({ pk: `RECORDSRC#${source}`, sk: 'SOURCE' }),
+  /** The signed checkpoints, by index (the immutable copies are in the checkpoint store). */
+  checkpoint: (index: number) => ({ pk: 'CHECKPOINTS', sk: String(index).padStart(10, '0') }),
 } as const;
 
 export const ITEM_VERSION = 1;

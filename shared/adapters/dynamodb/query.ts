@@ -77,11 +77,15 @@ export async function withCursor<T>(cursor: string | undefined, run: () => Promi
 export async function batchGetAll(
   ctx: TableContext,
   itemKeys: Record<string, unknown>[],
+  options: { consistent?: boolean } = {},
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   for (let i = 0; i < itemKeys.length; i += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-      [ctx.tableName]: { Keys: itemKeys.slice(i, i + 100) },
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined = {
+      [ctx.tableName]: {
+        Keys: itemKeys.slice(i, i + 100),
+        ...(options.consistent ? { ConsistentRead: true } : {}),
+      },
     };
     while (request && Object.keys(request).length > 0) {
       const out = await ctx.doc.send(new BatchGetCommand({ RequestItems: request }));

@@ -1,0 +1,33 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { logger } from '#observability/logger.ts';
+import { type CheckpointOutcome, signDueCheckpoint } from '#use-cases/record-checkpoint.ts';
+import { config, createRuntime, type RuntimeOverrides } from './lib/runtime.ts';
+
+/**
+ * The record's checkpoints (shared/use-cases/record-checkpoint.ts): run every minute by a schedule; signs
+ * one every CHECKPOINT_MINUTES and a minute after each room closes, when anything was appended since.
+ */
+export function createSignCheckpoint(overrides: RuntimeOverrides = {}) {
+  const r = createRuntime(overrides);
+  const deps = {
+    eventId: r.eventId,
+    clock: r.clock,
+    chains: r.recordChains(),
+    checkpoints: r.checkpointLog(),
+    store: r.checkpointStore(),
+    signer: r.checkpointSigner(),
+    programme: r.programme(),
+    intervalMinutes: config.CHECKPOINT_MINUTES,
+  };
+  return async (): Promise<CheckpointOutcome> => {
+    const outcome = await signDueCheckpoint(deps);
+    if (outcome.outcome === 'signed') logger.info('record checkpoint signed', { ...outcome });
+    return outcome;
+  };
+}
+
+export const handler = middy<unknown, CheckpointOutcome, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(createSignCheckpoint());

@@ -1,0 +1,98 @@
+/**
+ * Organizer course: the secretariat hands the event's record to an auditor (docs/record.md). The bundle
+ * is one tar archive: the entries (JSON Lines), the signed checkpoints, the public key, and a README
+ * that says how to verify it and that the key's fingerprint must come from elsewhere.
+ *
+ * The checkpoints are read before the entries: the chains only grow, so every entry a checkpoint covers
+ * is in the export, however many are appended while it is read. The checkpoints come from the
+ * checkpoint store (immutable in AWS), never from the table a tamperer could change.
+ */
+import type { Identity } from '#domain/identity.ts';
+import { parseCheckpointNote, type RecordEntry } from '#domain/record.ts';
+import { writeTar } from '#domain/tar.ts';
+import type { CheckpointSigner, CheckpointStore, ExportStore, RecordChains } from '#ports/record.ts';
+import { requireOrganizer } from './authorize.ts';
+import { type AuditDeps, recordAudit } from './record-audit.ts';
+import { recordOrigin } from './record-checkpoint.ts';
+
+export interface ExportRecordDeps extends AuditDeps {
+  eventId: string;
+  chains: RecordChains;
+  store: CheckpointStore;
+  signer: CheckpointSigner;
+  exports: ExportStore;
+}
+
+const encoder = new TextEncoder();
+const jsonLines = (items: readonly unknown[]) =>
+  encoder.encode(items.map((i) => `${JSON.stringify(i)}\n`).join(''));
+
+const readme = (origin: string, exportedAt: string) => `floorpass record bundle
+origin      ${origin}
+exported at ${exportedAt}
+
+entries.jsonl      every entry of the record, one JSON object a line, each shard in seq order
+checkpoints.jsonl  the signed checkpoints, oldest first
+public-key.pem     the public half of the key that signed them
+
+Verify it, with no AWS access:
+  npm run verify -- <this archive or its directory> <key fingerprint>
+  node floorpass-verify.mjs <this archive or its directory> <key fingerprint>
+
+The key fingerprint is NOT in this bundle, on purpose: a key that travels with the data proves nothing
+against whoever made the data. Take it from the event stack's RecordKeyFingerprint output or from the
+secretariat's published notice. docs/record.md explains what verify proves and what it does not.
+`;
+
+export async function exportRecord(deps: ExportRecordDeps, identity: Identity) {
+  requireOrganizer(identity);
+  const now = deps.clock.now();
+  const exportedAt = now.toISOString();
+  const origin = recordOrigin(deps.eventId);
+  const checkpoints = await deps.store.list();
+  const last = checkpoints.at(-1);
+  const lastCheckpoint = last ? parseCheckpointNote(last.note) : null;
+  const shardNames = new Set([
+    ...(lastCheckpoint?.shards.map((s) => s.shard) ?? []),
+    ...(await deps.chains.heads()).map((h) => h.shard),
+  ]);
+  const entries: RecordEntry[] = [];
+  for (const shard of [...shardNames].sort()) entries.push(...(await deps.chains.entries(shard)));
+  const publicKeyPem = await deps.signer.publicKeyPem();
+
+  const stamp = exportedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const dir = `floorpass-record-${deps.eventId}-${stamp}`;
+  const archive = writeTar(
+    [
+      { name: `${dir}/README.txt`, bytes: encoder.encode(readme(origin, exportedAt)) },
+      { name: `${dir}/entries.jsonl`, bytes: jsonLines(entries) },
+      { name: `${dir}/checkpoints.jsonl`, bytes: jsonLines(checkpoints) },
+      { name: `${dir}/public-key.pem`, bytes: encoder.encode(publicKeyPem) },
+    ],
+    now.getTime() / 1000,
+  );
+  const download = await deps.exports.put(`${dir}.tar`, archive, 'application/x-tar');
+  const summary = {
+    entries: entries.length,
+    shards: shardNames.size,
+    checkpoints: checkpoints.length,
+    bytes: archive.length,
+  };
+  await recordAudit(deps, {
+    actor: `organizer:${identity.email}`,
+    action: 'record.export',
+    outcome: 'succeeded',
+    details: summary,
+  });
+  return {
+    origin,
+    exportedAt,
+    filename: `${dir}.tar`,
+    ...download,
+    ...summary,
+    lastCheckpoint: lastCheckpoint
+      ? { index: lastCheckpoint.index, time: lastCheckpoint.time, size: lastCheckpoint.size }
+      : null,
+    unproven: entries.length - (lastCheckpoint?.size ?? 0),
+  };
+}
