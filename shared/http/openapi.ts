@@ -21,6 +21,7 @@ import {
   participantPageSchema,
   participantSchema,
   presenceSchema,
+  recordExportSchema,
   rollCallSchema,
   roomClosedSchema,
   seatAssignedSchema,
@@ -91,6 +92,7 @@ const registry = ['Participants (organizers)'];
 const attendance = ['Attendance and audit'];
 const rooms = ['Rooms'];
 const floor = ['The floor'];
+const record = ['The record'];
 
 export const operations: Record<string, OperationDoc> = {
   'GET /me': {
@@ -438,6 +440,19 @@ export const operations: Record<string, OperationDoc> = {
       noStore: true,
     },
     errors: ['UNKNOWN_SESSION'],
+  },
+  'GET /record/export': {
+    operationId: 'exportRecord',
+    summary: 'The verifiable record as a bundle an auditor verifies offline (organizers)',
+    tags: record,
+    response: {
+      status: 200,
+      description:
+        'A download link to the bundle (entries, signed checkpoints, public key; docs/record.md), short-lived. Verify it with `npm run verify -- <archive> <key fingerprint>`; the fingerprint is not in the bundle.',
+      json: recordExportSchema,
+      noStore: true,
+    },
+    errors: [],
   },
   'POST /sessions/{sessionId}/close': {
     operationId: 'closeSession',

@@ -599,3 +599,28 @@ export const gatewayMessageSchema = component(
       'An answer of API Gateway itself, in AWS: 401 {"message":"Unauthorized"}, 404 {"message":"Not Found"}, 413 {"message":"Request Entity Too Large"}, 429 {"message":"Too Many Requests"}, 500 {"message":"Internal Server Error"}.',
     ),
 );
+
+/** GET /record/export: where to download the record's bundle, and what it holds. */
+export const recordExportSchema = component(
+  'RecordExport',
+  z.strictObject({
+    origin: z.string().describe("floorpass/<event id>: the checkpoints' origin line."),
+    exportedAt: instant,
+    filename: z.string().describe("The archive's name (a POSIX tar)."),
+    url: z
+      .string()
+      .describe(
+        'A short-lived download link (an S3 presigned URL in AWS). Anyone holding it can download until it expires.',
+      ),
+    expiresAt: instant,
+    entries: count,
+    shards: count,
+    checkpoints: count,
+    bytes: count,
+    lastCheckpoint: z
+      .strictObject({ index: count, time: instant, size: count })
+      .nullable()
+      .describe('The last signed checkpoint in the bundle; null when none is signed yet.'),
+    unproven: count.describe('Entries after the last checkpoint: chained, but no signature covers them yet.'),
+  }),
+);

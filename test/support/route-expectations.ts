@@ -280,6 +280,7 @@ export const routeExpectations: Record<string, RouteExpectation> = {
     outcomes: organizersOnly,
     request: (ctx) => ({ path: { sessionId: ctx.target.sessionId }, query: { format: 'json' } }),
   },
+  'GET /record/export': { outcomes: organizersOnly, request: () => ({}) },
 };
 
 /** Routes of the table with no declared expectation (the suites fail on any). */
