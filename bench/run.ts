@@ -25,6 +25,7 @@ const { values, positionals } = parseArgs({
     mode: { type: 'string', default: 'both' },
     repetitions: { type: 'string', default: '500' },
     instances: { type: 'string', default: '1' },
+    record: { type: 'string', default: 'off' },
     subscribers: { type: 'string', default: '1000' },
     rounds: { type: 'string', default: '5' },
   },
@@ -64,6 +65,7 @@ if (which === 'stampede') {
     windowSeconds: Number(values.window),
     mode: String(values.mode),
     instances: Number(values.instances),
+    record: String(values.record),
   });
 }
 

@@ -15,6 +15,9 @@ export interface StampedeResult {
   clientThrottles: number;
   chimeCallsPerJoin: number;
   dynamoOpsPerJoin: number;
+  record: 'on' | 'off';
+  chainerOpsPerJoin: number;
+  chainCatchUpSeconds: number;
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
@@ -22,7 +25,13 @@ export interface StampedeResult {
   completionSeconds: number;
 }
 
-function runMode(mode: string, participants: number, windowSeconds: number, instances: number) {
+function runMode(
+  mode: string,
+  participants: number,
+  windowSeconds: number,
+  instances: number,
+  record: string,
+) {
   return new Promise<{ result: StampedeResult; detail: Record<string, unknown> }>((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -38,6 +47,8 @@ function runMode(mode: string, participants: number, windowSeconds: number, inst
         String(windowSeconds),
         '--instances',
         String(instances),
+        '--record',
+        record,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -63,11 +74,17 @@ export async function stampede(options: {
   windowSeconds: number;
   mode: string;
   instances: number;
+  /** The record's chainer: off, on, or both (the provisioned mode run twice, to compare). */
+  record: string;
 }) {
   const modes = options.mode === 'both' ? ['provisioned', 'naive'] : [options.mode];
+  const records = options.record === 'both' ? ['off', 'on'] : [options.record];
   const runs = [];
-  for (const mode of modes)
-    runs.push(await runMode(mode, options.participants, options.windowSeconds, options.instances));
+  for (const mode of modes) {
+    for (const record of mode === 'naive' ? ['off'] : records) {
+      runs.push(await runMode(mode, options.participants, options.windowSeconds, options.instances, record));
+    }
+  }
   console.log(
     `\nStampede: ${options.participants} joins of Session I arriving over ${options.windowSeconds} s (open model), local stack, Chime emulator at AWS default rates (10/s, burst 20 per operation):\n`,
   );
@@ -75,11 +92,14 @@ export async function stampede(options: {
     table(
       [
         'mode',
+        'record',
         'ok',
         'failed',
         'client throttles',
         'chime calls/join',
         'dynamo ops/join',
+        'chainer ops/join',
+        'chain catch-up s',
         'p50 ms',
         'p95 ms',
         'p99 ms',
@@ -89,11 +109,14 @@ export async function stampede(options: {
       ],
       runs.map(({ result: r }) => [
         r.mode,
+        r.record,
         r.succeeded,
         r.failed,
         r.clientThrottles,
         r.chimeCallsPerJoin,
         r.dynamoOpsPerJoin,
+        r.chainerOpsPerJoin,
+        r.chainCatchUpSeconds,
         r.p50Ms,
         r.p95Ms,
         r.p99Ms,

@@ -114,6 +114,8 @@ export interface LocalStack {
   published: { roomId: string; event: Record<string, unknown> }[];
   /** Per function (its entry name), the IAM actions of the AWS calls it made so far. */
   sdkCalls(): Map<string, string[]>;
+  /** Per function, how many AWS requests it sent so far (the benchmarks' per-function counts). */
+  sdkCallCounts(): Map<string, number>;
   /** The stack's own view of the table and Chime (for tests that look into them): not a function's. */
   deps: Everything;
   /** The verifiable record on this stack (docs/record.md). */
@@ -201,7 +203,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const issuer = await createLocalIssuer({ issuer: `${url}/_local/issuer`, organizers: organizerEmails });
     // Which function made each AWS call (an async context per invocation), as the IAM actions it needs.
     const sdkCalls = new Map<string, Set<string>>();
+    const sdkCallCounts = new Map<string, number>();
     const onSdkCall = (service: string, actions: string[]) => {
+      const caller = invocation.getStore() ?? 'local';
+      sdkCallCounts.set(caller, (sdkCallCounts.get(caller) ?? 0) + 1);
       const fn = invocation.getStore() ?? 'local';
       const seen = sdkCalls.get(fn) ?? new Set<string>();
       for (const a of actions) seen.add(`${service}:${a}`);
@@ -437,6 +442,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       published,
       deps,
       sdkCalls: () => new Map([...sdkCalls].map(([fn, actions]) => [fn, [...actions].sort()])),
+      sdkCallCounts: () => new Map(sdkCallCounts),
       record,
       stop,
     };

@@ -5,6 +5,7 @@
  *   FLOORPASS_CLOCK=<ISO>     where the local clock starts (default: inside Session I)
  *   FLOORPASS_EVENT=<file>    the programme file (default events/hlc-2021.yaml)
  */
+import { join, resolve } from 'node:path';
 import { ProgrammeError } from '#domain/programme.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { startLocalStack } from './stack.ts';
@@ -13,10 +14,25 @@ async function main() {
   const port = Number(process.env.PORT ?? 3000);
   const eventsPort = Number(process.env.EVENTS_PORT ?? (port ? port + 1 : 0));
   console.log('floorpass: starting DynamoDB Local, the Chime emulator and the dev server…');
+  // The record: the dev stack's signing key stays in .floorpass/ (its fingerprint is the same at every
+  // start); each start's checkpoints and exports go to a directory of their own, since DynamoDB Local
+  // starts empty.
+  const keyDir = resolve('.floorpass');
+  const recordDir = join(
+    keyDir,
+    'record',
+    new Date()
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z'),
+  );
   const stack = await startLocalStack({
     port,
     eventsPort,
     closeRoomsEverySecond: true,
+    chainRecord: true,
+    keyDir,
+    recordDir,
     ...(process.env.FLOORPASS_CLOCK ? { clock: process.env.FLOORPASS_CLOCK } : {}),
     ...(process.env.FLOORPASS_EVENT ? { eventFile: process.env.FLOORPASS_EVENT } : {}),
   });
@@ -42,6 +58,11 @@ Local services
   Chime emulator   ${stack.emulator.url}   (a test double of the Chime SDK Meetings API)
   Floor channel    ${stack.eventsUrl}   (AppSync Events' WebSocket protocol; a test double)
   API description  ${u}/openapi.json   (OpenAPI 3.1, as docs/openapi.json)
+
+The record (docs/record.md)
+  Key fingerprint  ${stack.record.fingerprint}
+                   (the dev stack's checkpoint key; verify takes it: npm run verify -- <bundle> <fingerprint>)
+  Checkpoints      ${stack.record.dir}/checkpoints   (written once, but NOT immutable: local files)
 
 Personas: organizer@example.org (organizer), hod.fra@example.org (France, Head of Delegation),
   delegate.bra@example.org (Brazil, Delegate), delegate.vat@example.org (Holy See, Delegate),
@@ -88,6 +109,9 @@ Try it (needs curl and jq):
   curl -s -X POST ${u}/sessions/session-1/floor/requests -H "Authorization: Bearer $FRA" | jq
   MOD=$(curl -s -X POST ${u}/_local/tokens -d '{"email":"moderator@example.org"}' | jq -r .token)
   curl -s -X POST ${u}/sessions/session-1/floor/next -H "Authorization: Bearer $MOD" | jq .holder
+  # Export the record (a checkpoint is signed every 5 minutes of the local clock) and verify it offline
+  curl -s -o record.tar "$(curl -s ${u}/record/export -H "Authorization: Bearer $ORG" | jq -r .url)"
+  npm run verify -- record.tar ${stack.record.fingerprint}
   # Move the local clock
   curl -s -X POST ${u}/_local/clock -d '{"now":"2021-06-29T09:45:00-04:00"}'
 
