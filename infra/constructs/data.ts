@@ -1,5 +1,12 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { tableSchema } from '#adapters/dynamodb/table-schema.ts';
 
@@ -27,6 +34,9 @@ export class EventData extends Construct {
       // TableEncryption.CUSTOMER_MANAGED if the secretariat needs key-use audit or crypto-shredding.
       encryption: TableEncryption.DEFAULT,
       timeToLiveAttribute: tableSchema.ttlAttribute,
+      // The verifiable record is chained from the table's changes (docs/record.md): new and old images,
+      // so that a removal, which only tampering makes of an insert-only record, is on record with its type.
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
     });
 
     for (const [indexName, keys] of Object.entries(tableSchema.indexes)) {

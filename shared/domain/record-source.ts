@@ -33,6 +33,19 @@ const derived = new Set(['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk']);
 
 const registryTypes = new Set(['participant', 'delegation', 'seat']);
 
+/**
+ * Every item type on record: the stack's stream filter passes these only (the chainer would ignore the
+ * rest anyway; the filter saves the invocations).
+ */
+export const recordedTypes = [
+  'ledger-event',
+  'unmatched-event',
+  'floorEvent',
+  'audit',
+  'programme',
+  ...registryTypes,
+] as const;
+
 /** The shard and kind of an item, or null when the item is not on record. */
 export function shardOf(item: Record<string, JsonValue>): { shard: string; kind: RecordKind } | null {
   const type = item.type;

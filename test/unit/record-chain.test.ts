@@ -15,7 +15,7 @@ import {
   type SignedCheckpoint,
   verifyChain,
 } from '#domain/record.ts';
-import { AUDIT_SHARDS, recordedChange, shardOf } from '#domain/record-source.ts';
+import { AUDIT_SHARDS, recordedChange, recordedTypes, shardOf } from '#domain/record-source.ts';
 import { readTar, writeTar } from '#domain/tar.ts';
 import type { CheckpointSigner, PendingEntry } from '#ports/record.ts';
 import { chainChanges } from '#use-cases/chain-record.ts';
@@ -269,5 +269,15 @@ describe('the bundle archive (ustar)', () => {
     const bytes = writeTar(files, 0);
     bytes[10] = (bytes[10] ?? 0) ^ 0xff;
     expect(() => readTar(bytes)).toThrow(/checksum/);
+  });
+});
+
+describe('the stream filter', () => {
+  it('names exactly the item types that go on the record', () => {
+    for (const type of recordedTypes)
+      expect(shardOf({ type, roomId: 'r', pk: 'FLOORLOG#r', id: 'x' })).not.toBeNull();
+    for (const type of ['attendee', 'room-meeting', 'floor', 'email', 'presence', 'rate', 'record-entry']) {
+      expect(recordedTypes).not.toContain(type);
+    }
   });
 });
