@@ -13,6 +13,7 @@ import { joinBench, printJoin } from './join.ts';
 import { raceBench } from './race.ts';
 import { stampede } from './stampede.ts';
 import { round, table } from './stats.ts';
+import { verifyBench } from './verify.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -26,13 +27,14 @@ const { values, positionals } = parseArgs({
     repetitions: { type: 'string', default: '500' },
     instances: { type: 'string', default: '1' },
     record: { type: 'string', default: 'off' },
+    entries: { type: 'string', default: '100000' },
     subscribers: { type: 'string', default: '1000' },
     rounds: { type: 'string', default: '5' },
   },
 });
 const which = positionals[0] ?? 'all';
-if (!['all', 'join', 'attendance', 'bundles', 'stampede', 'race', 'floor'].includes(which)) {
-  console.error(`unknown benchmark ${which}: use join, attendance, bundles, stampede, race or floor`);
+if (!['all', 'join', 'attendance', 'bundles', 'stampede', 'race', 'floor', 'verify'].includes(which)) {
+  console.error(`unknown benchmark ${which}: use join, attendance, bundles, stampede, race, floor or verify`);
   process.exit(2);
 }
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
@@ -72,6 +74,11 @@ if (which === 'stampede') {
 if (which === 'race') {
   // Not part of `all` either: 500 repetitions of each race take a few minutes.
   await raceBench({ repetitions: Number(values.repetitions) });
+}
+
+if (which === 'verify') {
+  // Not part of `all`: it builds and signs a record of 100,000 entries first.
+  await verifyBench({ entries: Number(values.entries) });
 }
 
 if (which === 'floor') {

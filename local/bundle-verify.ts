@@ -1,7 +1,7 @@
 /**
  * `npm run verify:bundle [outfile]`: builds the verifier into one ES module with no dependency
  * (dist/floorpass-verify.mjs by default) that an auditor runs with plain Node 20+, without cloning:
- * `node floorpass-verify.mjs <bundle directory> <key fingerprint>`. Not minified, so it can be read.
+ * `node floorpass-verify.mjs <bundle archive or directory> <key fingerprint>`. Not minified, so it can be read.
  */
 import { build } from 'esbuild';
 
