@@ -17,6 +17,7 @@ import {
   bundleTextsFromTar,
   parseBundle,
 } from '#domain/record-bundle.ts';
+import { outsideChanges } from '#domain/record-source.ts';
 import {
   describeInterval,
   type RecordBundle,
@@ -99,4 +100,17 @@ try {
 }
 const report = verifyRecord(bundle, fingerprint);
 print(report, report.fingerprint ?? fingerprint);
+// Not a break of the record (it recorded them faithfully), but what the auditor came for: the table's
+// insert-only records edited or deleted outside floorpass.
+const outside = outsideChanges(bundle.entries.map((e) => e.entry));
+if (outside.length > 0) {
+  const write = report.ok ? process.stdout : process.stderr;
+  write.write(
+    `  NOTE: ${outside.length} change(s) to insert-only records (ledger, audit, floor) were made outside floorpass and are on the record:\n`,
+  );
+  for (const o of outside.slice(0, 10)) {
+    write.write(`    ${o.change} of ${o.key} (shard ${o.shard} seq ${o.seq}, recorded ${o.at})\n`);
+  }
+  if (outside.length > 10) write.write(`    … and ${outside.length - 10} more\n`);
+}
 process.exitCode = report.ok ? 0 : 1;

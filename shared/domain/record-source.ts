@@ -99,3 +99,36 @@ export function recordedChange(
 
 /** Whether a record kind is insert-only in floorpass's own code (a modify or remove of it is tampering). */
 export const insertOnly = (kind: RecordKind) => kind === 'ledger' || kind === 'audit' || kind === 'floor';
+
+/** A change to an insert-only record found on the record: the table was edited outside floorpass. */
+export interface OutsideChange {
+  shard: string;
+  seq: number;
+  at: string;
+  change: 'modify' | 'remove';
+  key: string;
+}
+
+/**
+ * Every `modify` or `remove` of a ledger, audit or floor item on the record. floorpass's code only ever
+ * inserts those, so each one is someone writing to the table directly: the record kept it, and `verify`
+ * names it.
+ */
+export function outsideChanges(
+  entries: readonly { shard: string; seq: number; at: string; kind: RecordKind; body: JsonValue }[],
+): OutsideChange[] {
+  const found: OutsideChange[] = [];
+  for (const e of entries) {
+    if (!insertOnly(e.kind) || !e.body || typeof e.body !== 'object' || Array.isArray(e.body)) continue;
+    const { change, key } = e.body as { change?: unknown; key?: { pk?: unknown; sk?: unknown } };
+    if (change !== 'modify' && change !== 'remove') continue;
+    found.push({
+      shard: e.shard,
+      seq: e.seq,
+      at: e.at,
+      change,
+      key: `${String(key?.pk)} / ${String(key?.sk)}`,
+    });
+  }
+  return found;
+}
