@@ -13,6 +13,7 @@ import { EventIdentity } from '../constructs/identity.ts';
 import { MeetingEvents } from '../constructs/meeting-events.ts';
 import { Operations } from '../constructs/operations.ts';
 import { RoomProvisioning } from '../constructs/provisioning.ts';
+import { RecordChaining } from '../constructs/record-chaining.ts';
 import {
   type ChimeAction,
   ServiceFunction,
@@ -181,6 +182,8 @@ export class EventStack extends Stack {
   readonly floorChannel: FloorChannel;
   /** The channel's onSubscribe check: who may follow a room's floor. */
   readonly floorChannelAuth: ServiceFunction;
+  /** The record's chainer (the table's stream) and checkpoint signer. */
+  readonly recordChaining: RecordChaining;
 
   constructor(scope: Construct, id: string, props: EventStackProps) {
     const { config } = props;
@@ -448,6 +451,15 @@ export class EventStack extends Stack {
       },
     ]);
 
+    // The verifiable record: the table's stream chained into the record, checkpoints signed every few
+    // minutes (docs/record.md).
+    this.recordChaining = new RecordChaining(this, 'RecordChaining', {
+      eventId: event.id,
+      table,
+      environment,
+      checkpointMinutes: 5,
+    });
+
     this.operations = new Operations(this, 'Operations', {
       label: config.stage ? `${event.id} (${config.stage})` : event.id,
       eventId: event.id,
@@ -460,6 +472,8 @@ export class EventStack extends Stack {
         this.provisioner,
         this.roomCloser,
         this.timerFunction,
+        this.recordChaining.chainer,
+        this.recordChaining.signer,
         // When it fails, nobody can follow a floor (every subscribe is refused).
         this.floorChannelAuth,
         ...(this.identity.tokenTrigger ? [this.identity.tokenTrigger] : []),
@@ -467,7 +481,7 @@ export class EventStack extends Stack {
       table,
       meetingEvents: this.meetingEvents,
       provisioning: this.provisioning,
-      timerAlarms: this.timers.alarms,
+      timerAlarms: [...this.timers.alarms, ...this.recordChaining.alarms],
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
