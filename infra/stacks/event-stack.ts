@@ -13,6 +13,7 @@ import { EventIdentity } from '../constructs/identity.ts';
 import { MeetingEvents } from '../constructs/meeting-events.ts';
 import { Operations } from '../constructs/operations.ts';
 import { RoomProvisioning } from '../constructs/provisioning.ts';
+import { EventRecord } from '../constructs/record.ts';
 import {
   type ChimeAction,
   ServiceFunction,
@@ -173,6 +174,8 @@ export class EventStack extends Stack {
   readonly floorChannel: FloorChannel;
   /** The channel's onSubscribe check: who may follow a room's floor. */
   readonly floorChannelAuth: ServiceFunction;
+  /** The verifiable record's key, checkpoint bucket and export bucket (grant* for the functions). */
+  readonly record: EventRecord;
 
   constructor(scope: Construct, id: string, props: EventStackProps) {
     const { config } = props;
@@ -194,6 +197,13 @@ export class EventStack extends Stack {
 
     this.data = new EventData(this, 'Data');
     const { table } = this.data;
+    // Kept on teardown like the table: the signing key, and the checkpoints locked for the programme's
+    // record.retentionDays.
+    this.record = new EventRecord(this, 'Record', {
+      eventId: event.id,
+      stage: config.stage,
+      retentionDays: config.record.retentionDays,
+    });
 
     // For every function that builds functions/lib/runtime.ts (all but the seed function).
     const environment = {
@@ -479,6 +489,21 @@ export class EventStack extends Stack {
         'The floor channel’s publish endpoint (IAM); its host is the `host` clients put in their authorization',
     });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'Kept on teardown' });
+    new CfnOutput(this, 'RecordKeyFingerprint', {
+      value: this.record.fingerprint,
+      description:
+        'SHA-256 of the record signing key’s public key (SubjectPublicKeyInfo DER): publish it out of band; ' +
+        'npm run verify takes it',
+    });
+    new CfnOutput(this, 'RecordKeyId', {
+      value: this.record.key.keyId,
+      description:
+        'The KMS key that signs the record’s checkpoints (kept on teardown; disable it after the event)',
+    });
+    new CfnOutput(this, 'CheckpointBucketName', {
+      value: this.record.checkpointBucket.bucketName,
+      description: 'Signed checkpoints, Object Lock compliance mode (kept on teardown)',
+    });
     new CfnOutput(this, 'DashboardUrl', { value: this.operations.dashboardUrl });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.operations.alarmTopic.topicArn,

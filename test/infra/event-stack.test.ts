@@ -329,9 +329,11 @@ describe('Stack: EventStack', () => {
     // Prepare
     const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
     const triggerId = logicalId(stack.identity.tokenTrigger!.lambda);
+    const fingerprintId = logicalId(stack.record.fingerprintFunction.lambda);
     // Assess
-    // + seed, recorder, provisioner, room closer, timers, the floor channel's onSubscribe, token trigger
-    expect(functions).toHaveLength(Object.keys(stack.functions).length + 7);
+    // + seed, recorder, provisioner, room closer, timers, the floor channel's onSubscribe, token trigger,
+    // the record key's fingerprint
+    expect(functions).toHaveLength(Object.keys(stack.functions).length + 8);
     for (const [id, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -343,8 +345,10 @@ describe('Stack: EventStack', () => {
             POWERTOOLS_SERVICE_NAME: 'floorpass',
             POWERTOOLS_METRICS_NAMESPACE: 'floorpass',
             POWERTOOLS_LOGGER_LOG_EVENT: 'false',
-            // The token trigger reads the user pool, not the event's table.
-            ...(id === triggerId ? {} : { EVENT_ID: 'hlc-2021', TABLE_NAME: expect.anything() }),
+            // The token trigger reads the user pool, the fingerprint the record key: not the event's table.
+            ...(id === triggerId || id === fingerprintId
+              ? {}
+              : { EVENT_ID: 'hlc-2021', TABLE_NAME: expect.anything() }),
           }),
         },
       });
