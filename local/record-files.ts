@@ -93,9 +93,13 @@ export function createLocalCheckpointStore(dir: string): CheckpointStore {
   const folder = join(dir, 'checkpoints');
   let ready: Promise<void> | undefined;
   const prepare = () => {
-    ready ??= mkdir(folder, { recursive: true }).then(() =>
-      writeFile(join(folder, 'NOT-IMMUTABLE.txt'), notImmutableNotice),
-    );
+    // Once per store; a failure (a full or read-only disk) is not kept, so the next write tries again.
+    ready ??= mkdir(folder, { recursive: true })
+      .then(() => writeFile(join(folder, 'NOT-IMMUTABLE.txt'), notImmutableNotice))
+      .catch((error: unknown) => {
+        ready = undefined;
+        throw error;
+      });
     return ready;
   };
   const read = async (name: string) =>

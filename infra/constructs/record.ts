@@ -33,7 +33,8 @@ const exportsPrefix = 'exports/';
  *   and each use is in CloudTrail.
  * - The checkpoint bucket: S3 Object Lock, compliance mode, for the programme's retention. No principal,
  *   the account's root user included, can overwrite or delete a checkpoint version before it expires,
- *   nor shorten the retention; a bucket policy refuses any write that is not a create-if-absent.
+ *   nor shorten the retention; a bucket policy refuses any write that is not a create-if-absent, and
+ *   any delete marker that would hide a checkpoint.
  * - The key's fingerprint as a stack output, computed at deploy from the key itself, for the secretariat
  *   to publish where they cannot change it afterwards.
  * - The export bucket, where record bundles wait a day for their download.
@@ -125,6 +126,19 @@ export class EventRecord extends Construct {
         actions: ['s3:PutObject'],
         resources: [this.checkpointBucket.arnForObjects('*')],
         conditions: { Null: { 's3:if-none-match': 'true' } },
+      }),
+    );
+    // Nor hidden: a DeleteObject without a version id does not touch a locked version, but puts a delete
+    // marker over it, and the checkpoint vanishes from listings and plain reads (a withheld checkpoint).
+    // Versions stay deletable once their retention has passed (DeleteObjectVersion), for the disposal the
+    // retention schedule then allows.
+    this.checkpointBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CheckpointsAreNotHidden',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:DeleteObject'],
+        resources: [this.checkpointBucket.arnForObjects('*')],
       }),
     );
 

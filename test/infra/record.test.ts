@@ -142,7 +142,7 @@ describe('Construct: EventRecord in the EventStack', () => {
     });
   });
 
-  it('refuses TLS-less requests and any checkpoint write that is not a create-if-absent, whoever sends it', () => {
+  it('refuses TLS-less requests, any checkpoint write that is not a create-if-absent and any delete marker, whoever sends them', () => {
     // Prepare
     const bucketId = logicalId(stack.record.checkpointBucket);
     const [policy] = Object.values(resources).filter(
@@ -166,6 +166,8 @@ describe('Construct: EventRecord in the EventStack', () => {
           Action: 's3:PutObject',
           Condition: { Null: { 's3:if-none-match': 'true' } },
         }),
+        // No delete marker over a checkpoint (versions stay deletable once their retention has passed).
+        expect.objectContaining({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:DeleteObject' }),
       ]),
     );
     // Nothing in it allows anyone anything.

@@ -16,11 +16,14 @@ export class SigningKeyError extends Error {
  *
  * The note is hashed here and KMS signs the digest (`MessageType: 'DIGEST'`), because a RAW message is
  * limited to 4096 bytes and a note lists one line per shard: an event with many rooms outgrows that. The
- * signature is the same: KMS documents that with RAW it "uses the standard signing algorithm, which
- * begins with a hash function", that with DIGEST it "skips the hashing step", and that "a message and
- * its hash digest are considered to be the same message" (KMS API reference, Sign and Verify:
- * `MessageType` and `Message`). So ECDSA_SHA_256 over SHA-256(note) as a DIGEST is what
- * `verify('sha256', note, key, signature)` checks, exactly as for RAW (test/unit/kms-checkpoint-signer.test.ts).
+ * signature is the same. The KMS API reference (SignRequest and VerifyRequest, `MessageType` and
+ * `Message`; the same text is in @aws-sdk/client-kms's SignCommandInput and VerifyCommandInput) says that
+ * with RAW "KMS uses the standard signing algorithm, which begins with a hash function", that with DIGEST
+ * "KMS skips the hashing step in the signing algorithm", that a DIGEST must have the length of the
+ * algorithm's hash (32 bytes for ECDSA_SHA_256), and that "a message and its hash digest are considered
+ * to be the same message". So ECDSA_SHA_256 over SHA-256(note) sent as a DIGEST is what
+ * `verify('sha256', note, key, signature)` checks, exactly as for RAW: test/unit/kms-checkpoint-signer.test.ts
+ * checks it against a real ECDSA signature over the digest sent.
  */
 export function createKmsCheckpointSigner({
   client,
