@@ -15,6 +15,7 @@ import {
   checkpointFileName,
   checkpointFilePattern,
   parseStoredCheckpoint,
+  recordFolders,
   sameCheckpoint,
   storedCheckpoint,
 } from '#adapters/record-storage.ts';
@@ -90,7 +91,7 @@ that cannot be exported. See docs/record.md.
  * note a CheckpointConflictError. Beside them, NOT-IMMUTABLE.txt says what these files are not.
  */
 export function createLocalCheckpointStore(dir: string): CheckpointStore {
-  const folder = join(dir, 'checkpoints');
+  const folder = join(dir, recordFolders.checkpoints);
   let ready: Promise<void> | undefined;
   const prepare = () => {
     // Once per store; a failure (a full or read-only disk) is not kept, so the next write tries again.
@@ -144,7 +145,7 @@ export function createLocalExportStore(
   baseUrl: string,
   { expiresInSeconds = 900, now = () => Date.now() }: { expiresInSeconds?: number; now?: () => number } = {},
 ): ExportStore {
-  const folder = join(dir, 'exports');
+  const folder = join(dir, recordFolders.exports);
   const base = baseUrl.replace(/\/+$/, '');
   return {
     async put(name, bytes) {

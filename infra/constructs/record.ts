@@ -10,6 +10,7 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { recordFolders } from '#adapters/record-storage.ts';
 import { ServiceFunction } from './service-function.ts';
 
 export interface EventRecordProps {
@@ -20,10 +21,8 @@ export interface EventRecordProps {
   retentionDays: number;
 }
 
-/** Where checkpoints go in the checkpoint bucket (shared/adapters/s3/checkpoint-store.ts with prefix ''). */
-const checkpointsPrefix = 'checkpoints/';
-/** Where exports go in the export bucket (shared/adapters/s3/export-store.ts). */
-const exportsPrefix = 'exports/';
+/** Where checkpoints and exports go in their buckets (the S3 stores, the checkpoint store with prefix ''). */
+const { checkpoints: checkpointsPrefix, exports: exportsPrefix } = recordFolders;
 
 /**
  * The external anchors of the verifiable record (docs/record.md): what makes a signed checkpoint

@@ -2,9 +2,16 @@ import type { SignedCheckpoint } from '#domain/record.ts';
 
 /**
  * How the record's checkpoints and exports are laid out in storage, shared by the S3 adapters
- * (shared/adapters/s3/) and the local files of `npm start` (local/record-files.ts), so that both keep the
- * same names, the same body and the same write-once rule.
+ * (shared/adapters/s3/), the local files of `npm start` (local/record-files.ts) and the CDK construct's
+ * grants, so that all keep the same names, the same body and the same write-once rule. No AWS import.
  */
+
+/**
+ * The folders (S3 key prefixes) of checkpoints and exports. The CDK construct grants on these prefixes
+ * (infra/constructs/record.ts) and the stores write under them: one definition, so that a renamed folder
+ * cannot leave a function with a grant on the old one.
+ */
+export const recordFolders = { checkpoints: 'checkpoints/', exports: 'exports/' } as const;
 
 /** Checkpoint `index` is stored already, with another note: the record has forked, or been tampered with. */
 export class CheckpointConflictError extends Error {

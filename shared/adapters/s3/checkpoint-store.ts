@@ -4,6 +4,7 @@ import {
   checkpointFileName,
   checkpointFilePattern,
   parseStoredCheckpoint,
+  recordFolders,
   sameCheckpoint,
   storedCheckpoint,
 } from '#adapters/record-storage.ts';
@@ -51,7 +52,7 @@ export function createS3CheckpointStore({
 
   return {
     async put(index, checkpoint) {
-      const key = `${prefix}checkpoints/${checkpointFileName(index)}`;
+      const key = `${prefix}${recordFolders.checkpoints}${checkpointFileName(index)}`;
       for (let attempt = 1; ; attempt++) {
         try {
           await client.send(
@@ -86,7 +87,7 @@ export function createS3CheckpointStore({
         const page = await client.send(
           new ListObjectsV2Command({
             Bucket: bucket,
-            Prefix: `${prefix}checkpoints/`,
+            Prefix: `${prefix}${recordFolders.checkpoints}`,
             ...(token ? { ContinuationToken: token } : {}),
           }),
         );

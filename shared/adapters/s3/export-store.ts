@@ -1,6 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { checkExportName } from '#adapters/record-storage.ts';
+import { checkExportName, recordFolders } from '#adapters/record-storage.ts';
 import type { ExportStore } from '#ports/record.ts';
 
 /**
@@ -25,7 +25,7 @@ export function createS3ExportStore({
 }): ExportStore {
   return {
     async put(name, bytes, contentType) {
-      const key = `exports/${checkExportName(name)}`;
+      const key = `${recordFolders.exports}${checkExportName(name)}`;
       await client.send(
         new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType }),
       );
