@@ -10,6 +10,7 @@ import { loadConfig } from '#config/env.ts';
 import { validateProgramme } from '#domain/programme.ts';
 import { logger } from '#observability/logger.ts';
 import { seedEvent } from '#use-cases/seed-event.ts';
+import { failureReason, respondToCloudFormation } from './lib/cloudformation.ts';
 
 /**
  * Deploy-time seeding, as a CloudFormation custom resource (Custom::FloorpassSeed). Create and Update
@@ -68,23 +69,7 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
     }
   } catch (error) {
     logger.error('seed: failed', { requestType: event.RequestType, error: error as Error });
-    const reason = error instanceof Error ? error.message : String(error);
-    response = {
-      ...base,
-      Status: 'FAILED',
-      // CloudFormation shows the reason in its events; the whole response must stay under 4 KB.
-      Reason: `${reason.slice(0, 2000)} (log stream ${context.logStreamName})`,
-    };
+    response = { ...base, Status: 'FAILED', Reason: failureReason(error, context.logStreamName) };
   }
-  await respond(event.ResponseURL, response);
-}
-
-/** PUT to the pre-signed S3 URL CloudFormation waits on, with no Content-Type (it is not signed). */
-async function respond(url: string, response: CloudFormationCustomResourceResponse): Promise<void> {
-  const body = Buffer.from(JSON.stringify(response));
-  const result = await fetch(url, { method: 'PUT', body });
-  if (!result.ok) {
-    logger.error('seed: CloudFormation did not take the response', { status: result.status });
-    throw new Error(`CloudFormation response rejected with HTTP ${result.status}`);
-  }
+  await respondToCloudFormation(event.ResponseURL, response);
 }

@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from '#observability/logger.ts';
-import { type CheckpointOutcome, signDueCheckpoint } from '#use-cases/record-checkpoint.ts';
+import { type CheckpointOutcome, signDueCheckpoint, writeCheckpoint } from '#use-cases/record-checkpoint.ts';
 import { config, createRuntime, type RuntimeOverrides } from './lib/runtime.ts';
 
 /**
@@ -21,8 +21,11 @@ export function createSignCheckpoint(overrides: RuntimeOverrides = {}) {
     programme: r.programme(),
     intervalMinutes: config.CHECKPOINT_MINUTES,
   };
-  return async (): Promise<CheckpointOutcome> => {
-    const outcome = await signDueCheckpoint(deps);
+  // `{"force": true}` signs now whether due or not (an operator before an export:
+  // `aws lambda invoke --function-name … --payload '{"force":true}'`); the schedule's events are not.
+  return async (event?: unknown): Promise<CheckpointOutcome> => {
+    const force = (event as { force?: unknown } | null | undefined)?.force === true;
+    const outcome = force ? await writeCheckpoint(deps) : await signDueCheckpoint(deps);
     if (outcome.outcome === 'signed') logger.info('record checkpoint signed', { ...outcome });
     return outcome;
   };

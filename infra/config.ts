@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { chimeMediaRegions } from '#adapters/chime/media-regions.ts';
 import { loadProgrammeFile } from '#config/programme-file.ts';
 import { organizerGroupSchema } from '#domain/identity.ts';
-import type { Programme } from '#domain/programme.ts';
+import { type Programme, ProgrammeError } from '#domain/programme.ts';
 
 /**
  * Everything a deployment is made from: the programme file (validated with the runtime's own zod
@@ -27,6 +27,8 @@ export interface DeployConfig {
   claims: { emailClaim: string; groupsClaim: string; organizerGroup: string };
   /** Browser origins allowed by CORS; none by default (server-to-server and native clients need none). */
   corsOrigins: string[];
+  /** The verifiable record: the programme's `record` block, its retention required to deploy. */
+  record: { checkpointMinutes: number; retentionDays: number };
 }
 
 export interface CognitoAuth {
@@ -154,6 +156,20 @@ export function readDeployConfig(node: Node): DeployConfig {
   const programmeFile = resolve(c.event);
   const programme = loadProgrammeFile(programmeFile);
   const eventId = programme.event.id;
+  const { checkpointMinutes, retentionDays } = programme.record;
+  if (retentionDays === undefined) {
+    // Compliance-mode Object Lock cannot be shortened after the deployment: the programme file says how
+    // long, explicitly (shared/domain/programme.ts, recordSettingsSchema).
+    throw new ProgrammeError(programmeFile, [
+      {
+        path: 'record.retentionDays',
+        message:
+          'is required to deploy: the days each signed checkpoint is kept under S3 Object Lock in compliance ' +
+          'mode, which nobody can shorten afterwards. Take it from the retention schedule of the office of ' +
+          'record (e.g. 2555 for seven years)',
+      },
+    ]);
+  }
   // The identity provider: `-c jwtIssuer/-c jwtAudience` first (a stage may trust a test provider), then
   // the programme file's `identity` block, else a Cognito user pool of the event's own.
   const external =
@@ -185,6 +201,7 @@ export function readDeployConfig(node: Node): DeployConfig {
       organizerGroup: c.organizerGroup,
     },
     corsOrigins: c.corsOrigins,
+    record: { checkpointMinutes, retentionDays },
   };
 }
 

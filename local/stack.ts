@@ -325,7 +325,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // checkpoint function on the local clock (as its every-minute schedule does).
     const { createChainRecord } = await import('../functions/chain-record.ts');
     const { createSignCheckpoint } = await import('../functions/sign-checkpoint.ts');
-    const { writeCheckpoint } = await import('#use-cases/record-checkpoint.ts');
     let tableStream: LocalTableStream | null = null;
     if (options.chainRecord) {
       const stream = startLocalTableStream({
@@ -345,16 +344,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
       checkpoint: async () => {
         await tableStream?.flush();
-        return invocation.run('sign-checkpoint', () =>
-          writeCheckpoint({
-            eventId: programme.event.id,
-            clock,
-            chains: deps.recordChains,
-            checkpoints: deps.checkpointLog,
-            store: recordFiles.store,
-            signer: recordFiles.signer,
-          }),
-        );
+        return signDue({ force: true });
       },
       streamStats: () => tableStream?.stats() ?? null,
     };

@@ -1,6 +1,8 @@
 import { randomInt } from 'node:crypto';
 import type { ChimeSDKMeetingsClient } from '@aws-sdk/client-chime-sdk-meetings';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -19,7 +21,10 @@ import { createProgrammeRepository } from '#adapters/dynamodb/programme-reposito
 import { createDynamoRateLimiter } from '#adapters/dynamodb/rate-limiter.ts';
 import { createCheckpointLog, createRecordChains } from '#adapters/dynamodb/record-chains.ts';
 import { createSeatRepository } from '#adapters/dynamodb/seat-repository.ts';
+import { createKmsCheckpointSigner } from '#adapters/kms/checkpoint-signer.ts';
 import { createLambdaProvisioningTrigger } from '#adapters/lambda/provisioning-trigger.ts';
+import { createS3CheckpointStore } from '#adapters/s3/checkpoint-store.ts';
+import { createS3ExportStore } from '#adapters/s3/export-store.ts';
 import { createSqsTimers } from '#adapters/sqs/timers.ts';
 import { loadConfig } from '#config/env.ts';
 import type { ClaimsConfig } from '#http/request.ts';
@@ -170,6 +175,7 @@ export function createRuntime(overrides: RuntimeOverrides = {}) {
       onLost,
     });
   });
+  const s3 = once(() => new S3Client({ region: config.AWS_REGION }));
   const runtime = {
     eventId: config.EVENT_ID,
     maxReplicas: config.MAX_REPLICAS,
@@ -193,13 +199,32 @@ export function createRuntime(overrides: RuntimeOverrides = {}) {
     presence: once(() => createPresenceRepository(table())),
     recordChains: once(() => createRecordChains(table(), overrides.clock ?? systemClock)),
     checkpointLog: once(() => createCheckpointLog(table())),
+    // The record's key and stores: the dev stack's key and files locally; in AWS the KMS key and the S3
+    // buckets of a function granted them (EventRecord.grant*), else a failure when first used.
     checkpointSigner: once(
-      (): CheckpointSigner => overrides.record?.signer ?? unconfiguredRecord('RECORD_KEY_ID'),
+      (): CheckpointSigner =>
+        overrides.record?.signer ??
+        (config.RECORD_KEY_ID
+          ? createKmsCheckpointSigner({
+              client: new KMSClient({ region: config.AWS_REGION }),
+              keyId: config.RECORD_KEY_ID,
+            })
+          : unconfiguredRecord('RECORD_KEY_ID')),
     ),
     checkpointStore: once(
-      (): CheckpointStore => overrides.record?.store ?? unconfiguredRecord('CHECKPOINT_BUCKET'),
+      (): CheckpointStore =>
+        overrides.record?.store ??
+        (config.CHECKPOINT_BUCKET
+          ? createS3CheckpointStore({ client: s3(), bucket: config.CHECKPOINT_BUCKET, prefix: '' })
+          : unconfiguredRecord('CHECKPOINT_BUCKET')),
     ),
-    exportStore: once((): ExportStore => overrides.record?.exports ?? unconfiguredRecord('EXPORT_BUCKET')),
+    exportStore: once(
+      (): ExportStore =>
+        overrides.record?.exports ??
+        (config.EXPORT_BUCKET
+          ? createS3ExportStore({ client: s3(), bucket: config.EXPORT_BUCKET })
+          : unconfiguredRecord('EXPORT_BUCKET')),
+    ),
     timers: once(
       (): Timers =>
         overrides.timers ??

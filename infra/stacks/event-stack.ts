@@ -13,6 +13,7 @@ import { EventIdentity } from '../constructs/identity.ts';
 import { MeetingEvents } from '../constructs/meeting-events.ts';
 import { Operations } from '../constructs/operations.ts';
 import { RoomProvisioning } from '../constructs/provisioning.ts';
+import { EventRecord } from '../constructs/record.ts';
 import { RecordChaining } from '../constructs/record-chaining.ts';
 import {
   type ChimeAction,
@@ -140,7 +141,7 @@ const httpFunctions: Record<FunctionName, HttpFunctionSpec> = {
       'DeleteAttendee',
     ],
   },
-  record: {
+  'record-export': {
     description: 'GET /record/export: the verifiable record as a bundle an auditor verifies offline',
     timeout: Duration.seconds(28),
     // The shards' heads (Query on byType, then a consistent BatchGet), each shard's entries (Query), the
@@ -182,6 +183,8 @@ export class EventStack extends Stack {
   readonly floorChannel: FloorChannel;
   /** The channel's onSubscribe check: who may follow a room's floor. */
   readonly floorChannelAuth: ServiceFunction;
+  /** The verifiable record's key, checkpoint bucket and export bucket (grant* for the functions). */
+  readonly record: EventRecord;
   /** The record's chainer (the table's stream) and checkpoint signer. */
   readonly recordChaining: RecordChaining;
 
@@ -205,6 +208,13 @@ export class EventStack extends Stack {
 
     this.data = new EventData(this, 'Data');
     const { table } = this.data;
+    // Kept on teardown like the table: the signing key, and the checkpoints locked for the programme's
+    // record.retentionDays.
+    this.record = new EventRecord(this, 'Record', {
+      eventId: event.id,
+      stage: config.stage,
+      retentionDays: config.record.retentionDays,
+    });
 
     // For every function that builds functions/lib/runtime.ts (all but the seed function).
     const environment = {
@@ -453,12 +463,48 @@ export class EventStack extends Stack {
 
     // The verifiable record: the table's stream chained into the record, checkpoints signed every few
     // minutes (docs/record.md).
+    const recordEnvironment = {
+      RECORD_KEY_ID: this.record.key.keyArn,
+      CHECKPOINT_BUCKET: this.record.checkpointBucket.bucketName,
+      EXPORT_BUCKET: this.record.exportBucket.bucketName,
+    };
     this.recordChaining = new RecordChaining(this, 'RecordChaining', {
       eventId: event.id,
       table,
       environment,
-      checkpointMinutes: 5,
+      checkpointMinutes: config.record.checkpointMinutes,
+      signerEnvironment: {
+        RECORD_KEY_ID: recordEnvironment.RECORD_KEY_ID,
+        CHECKPOINT_BUCKET: recordEnvironment.CHECKPOINT_BUCKET,
+      },
     });
+    // The signer signs with the key and writes checkpoints; the export reads them, the key's public half,
+    // and puts the bundle in the export bucket. Nothing else touches the key or the buckets.
+    this.record.grantSign(this.recordChaining.signer.role);
+    this.record.grantCheckpointWrite(this.recordChaining.signer.role);
+    this.record.grantPublicKey(functions['record-export'].role);
+    this.record.grantCheckpointRead(functions['record-export'].role);
+    this.record.grantExportWrite(functions['record-export'].role);
+    for (const [name, value] of Object.entries(recordEnvironment)) {
+      functions['record-export'].lambda.addEnvironment(name, value);
+    }
+    const prefixReason =
+      'Checkpoints and exports are objects created at run time, one per checkpoint or export, so their keys ' +
+      'cannot be listed at deploy time: the grant is limited to the listed actions under one prefix ' +
+      '(checkpoints/ or exports/) of one bucket (never s3:*, never DeleteObject or a retention change).';
+    for (const fn of [this.recordChaining.signer, functions['record-export']]) {
+      NagSuppressions.addResourceSuppressions(
+        fn.role,
+        [
+          {
+            id: 'AwsSolutions-IAM5',
+            reason: prefixReason,
+            appliesTo: [{ regex: '/^Resource::.*\\/(checkpoints|exports)\\/\\*$/' }],
+          },
+        ],
+        true,
+      );
+    }
 
     this.operations = new Operations(this, 'Operations', {
       label: config.stage ? `${event.id} (${config.stage})` : event.id,
@@ -501,6 +547,21 @@ export class EventStack extends Stack {
         'The floor channel’s publish endpoint (IAM); its host is the `host` clients put in their authorization',
     });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'Kept on teardown' });
+    new CfnOutput(this, 'RecordKeyFingerprint', {
+      value: this.record.fingerprint,
+      description:
+        'SHA-256 of the record signing key’s public key (SubjectPublicKeyInfo DER): publish it out of band; ' +
+        'npm run verify takes it',
+    });
+    new CfnOutput(this, 'RecordKeyId', {
+      value: this.record.key.keyId,
+      description:
+        'The KMS key that signs the record’s checkpoints (kept on teardown; disable it after the event)',
+    });
+    new CfnOutput(this, 'CheckpointBucketName', {
+      value: this.record.checkpointBucket.bucketName,
+      description: 'Signed checkpoints, Object Lock compliance mode (kept on teardown)',
+    });
     new CfnOutput(this, 'DashboardUrl', { value: this.operations.dashboardUrl });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.operations.alarmTopic.topicArn,

@@ -94,6 +94,26 @@ export const identityProviderSchema = z.strictObject({
   audience: z.array(z.string().trim().min(1).max(256)).min(1),
 });
 
+/**
+ * The verifiable record (docs/record.md): how often the shards' heads are signed into a checkpoint, and
+ * how long each checkpoint is kept, immutable, in AWS.
+ *
+ * `retentionDays` has no default, on purpose. In AWS it becomes the checkpoint bucket's default Object
+ * Lock retention in compliance mode, which nobody (the account's root user included) can shorten or lift:
+ * a value chosen by the software would be an irreversible records decision taken silently. How long a
+ * UN office keeps a class of records is set by its retention schedule, approved by the Archives and
+ * Records Management Section (ARMS); the office of record chooses, the programme file says it. Seven
+ * years (2555 days, the sample's value) is a common minimum for audit evidence; records kept
+ * permanently go to the Archives, not into a longer lock, hence the ten-year ceiling. The value is
+ * required to deploy (infra/config.ts), not to run locally, where nothing is locked.
+ */
+export const recordSettingsSchema = z.strictObject({
+  /** Minutes between two checkpoints: the longest tail of entries that no signature covers yet. */
+  checkpointMinutes: z.number().int().min(1).max(60).default(5),
+  /** Days each checkpoint is kept under Object Lock (compliance mode) in AWS. */
+  retentionDays: z.number().int().min(1).max(3650).optional(),
+});
+
 export const programmeSchema = z
   .strictObject({
     event: z.strictObject({
@@ -113,6 +133,8 @@ export const programmeSchema = z
     sessions: z.array(sessionSchema).min(1),
     /** Omitted: the deployment creates a Cognito user pool for the event. */
     identity: identityProviderSchema.optional(),
+    /** Omitted: checkpoints every 5 minutes, and no retention (which a deployment then refuses). */
+    record: recordSettingsSchema.prefault({}),
   })
   .superRefine((p, ctx) => {
     const ids = new Set<string>();
@@ -134,6 +156,7 @@ export const programmeSchema = z
 export type Programme = z.infer<typeof programmeSchema>;
 export type IdentityProvider = z.infer<typeof identityProviderSchema>;
 export type Session = z.infer<typeof sessionSchema>;
+export type RecordSettings = z.infer<typeof recordSettingsSchema>;
 
 function isHttpsUrl(value: string): boolean {
   try {

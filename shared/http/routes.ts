@@ -10,7 +10,7 @@ export const functionNames = [
   'attendance',
   'sessions',
   'floor',
-  'record',
+  'record-export',
 ] as const;
 export type FunctionName = (typeof functionNames)[number];
 
@@ -66,7 +66,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/sessions/{sessionId}/floor/mute-all', fn: 'floor', organizerOnly: false },
   { method: 'POST', path: '/sessions/{sessionId}/floor/credentials', fn: 'floor', organizerOnly: false },
   { method: 'GET', path: '/sessions/{sessionId}/interventions', fn: 'floor', organizerOnly: true },
-  { method: 'GET', path: '/record/export', fn: 'record', organizerOnly: true },
+  { method: 'GET', path: '/record/export', fn: 'record-export', organizerOnly: true },
 ];
 
 export const routeKey = (r: Pick<RouteSpec, 'method' | 'path'>) => `${r.method} ${r.path}`;

@@ -2,6 +2,7 @@
  * The synthesized template of an event's stack: what it grants, how its data is kept, how its API is
  * guarded, and that each event gets a stack of its own. Intent, not a snapshot.
  */
+
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableSchema } from '#adapters/dynamodb/table-schema.ts';
 import { joinWindowOf, ProgrammeError } from '#domain/programme.ts';
+import { recordedTypes } from '#domain/record-source.ts';
 import { routeKey, routes } from '#http/routes.ts';
 import { ConfigError, readDeployConfig } from '../../infra/config.ts';
 import { ServiceFunction } from '../../infra/constructs/service-function.ts';
@@ -329,9 +331,11 @@ describe('Stack: EventStack', () => {
     // Prepare
     const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
     const triggerId = logicalId(stack.identity.tokenTrigger!.lambda);
+    const fingerprintId = logicalId(stack.record.fingerprintFunction.lambda);
     // Assess
-    // + seed, recorder, provisioner, room closer, timers, the floor channel's onSubscribe, token trigger
-    expect(functions).toHaveLength(Object.keys(stack.functions).length + 7);
+    // + seed, recorder, provisioner, room closer, timers, the floor channel's onSubscribe, token trigger,
+    // the record key's fingerprint, the record's chainer and its checkpoint signer
+    expect(functions).toHaveLength(Object.keys(stack.functions).length + 10);
     for (const [id, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -343,8 +347,10 @@ describe('Stack: EventStack', () => {
             POWERTOOLS_SERVICE_NAME: 'floorpass',
             POWERTOOLS_METRICS_NAMESPACE: 'floorpass',
             POWERTOOLS_LOGGER_LOG_EVENT: 'false',
-            // The token trigger reads the user pool, not the event's table.
-            ...(id === triggerId ? {} : { EVENT_ID: 'hlc-2021', TABLE_NAME: expect.anything() }),
+            // The token trigger reads the user pool, the fingerprint the record key: not the event's table.
+            ...(id === triggerId || id === fingerprintId
+              ? {}
+              : { EVENT_ID: 'hlc-2021', TABLE_NAME: expect.anything() }),
           }),
         },
       });
@@ -359,7 +365,8 @@ describe('Stack: EventStack', () => {
   it('grants no wildcard action, and a wildcard resource only to actions IAM cannot scope', () => {
     // Prepare
     const statements = [...statementsByRole.values()].flat();
-    const unscopable = ['chime:CreateMeeting'];
+    // dynamodb:ListStreams has no resource type (the stream's event source mapping needs it).
+    const unscopable = ['chime:CreateMeeting', 'dynamodb:ListStreams'];
     // Assess
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
@@ -435,6 +442,7 @@ describe('Stack: EventStack', () => {
         dynamodb: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query', 'DeleteItem'],
         chime: ['DeleteMeeting', 'UpdateAttendeeCapabilities', 'DeleteAttendee'],
       },
+      'record-export': { dynamodb: ['BatchGetItem', 'Query', 'PutItem'], chime: [] },
       floor: {
         dynamodb: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
         chime: [
@@ -498,6 +506,57 @@ describe('Stack: EventStack', () => {
     const followCheck = grantsOf(stack.floorChannelAuth);
     expect(followCheck.dynamodb).toEqual(prefixed('dynamodb', ['GetItem', 'BatchGetItem', 'Query']));
     expect(followCheck.chime).toEqual([]);
+    // The record's chainer: heads (Get), entries, markers and heads (Put, in a transaction); the stream.
+    const chainer = grantsOf(stack.recordChaining.chainer);
+    expect(chainer.dynamodb).toEqual(
+      prefixed('dynamodb', [
+        'GetItem',
+        'PutItem',
+        'DescribeStream',
+        'GetRecords',
+        'GetShardIterator',
+        'ListStreams',
+      ]),
+    );
+    const signer = grantsOf(stack.recordChaining.signer);
+    expect(signer.dynamodb).toEqual(prefixed('dynamodb', ['GetItem', 'Query', 'BatchGetItem', 'PutItem']));
+    expect(signer.chime).toEqual([]);
+  });
+
+  it('chains the record from the table stream: only the item types on record, partial failures, an on-failure queue', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+    const mappings = Object.values(resources).filter(
+      (r) =>
+        r.Type === 'AWS::Lambda::EventSourceMapping' && JSON.stringify(r.Properties).includes('StreamArn'),
+    );
+    expect(mappings).toHaveLength(1);
+    const mapping = mappings[0]?.Properties as Record<string, unknown>;
+    expect(mapping).toMatchObject({
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+    });
+    const patterns = (mapping.FilterCriteria as { Filters: { Pattern: string }[] }).Filters.map((f) =>
+      JSON.parse(f.Pattern),
+    );
+    expect(patterns).toEqual([
+      { dynamodb: { NewImage: { type: { S: [...recordedTypes] } } } },
+      { dynamodb: { OldImage: { type: { S: [...recordedTypes] } } } },
+    ]);
+    // Signed every minute when due, with the programme's interval, by the only role that may sign.
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [{ Arn: { 'Fn::GetAtt': [logicalId(stack.recordChaining.signer.lambda), 'Arn'] } }],
+    });
+    expect(resources[logicalId(stack.recordChaining.signer.lambda)]?.Properties).toMatchObject({
+      Environment: { Variables: { CHECKPOINT_MINUTES: '5' } },
+    });
+    const signers = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .filter((r) => JSON.stringify(r.Properties?.PolicyDocument).includes('kms:Sign'));
+    expect(signers).toHaveLength(1);
   });
 
   it('runs the floor’s timers from an encrypted SQS queue with a DLQ, sendable only by what changes a floor', () => {
@@ -835,9 +894,9 @@ describe('Stack: EventStack', () => {
         : (p.Metrics ?? []).flatMap((m) => m.MetricStat?.Metric.MetricName ?? []);
     });
     // Assess
-    // + the recorder, the provisioner, the room closer, the timers, the floor channel's onSubscribe and
-    // the token trigger (when it fails, nobody signs in)
-    const watched = Object.keys(stack.functions).length + 6;
+    // + the recorder, the provisioner, the room closer, the timers, the floor channel's onSubscribe,
+    // the token trigger (when it fails, nobody signs in), the record's chainer and signer
+    const watched = Object.keys(stack.functions).length + 8;
     expect(metricNames.filter((m) => m === 'Errors')).toHaveLength(watched);
     expect(metricNames.filter((m) => m === 'Throttles')).toHaveLength(watched);
     expect(metricNames).toEqual(
@@ -851,7 +910,9 @@ describe('Stack: EventStack', () => {
     );
     // Meeting events, provisioning and the floor's timers each have a dead-letter queue; the timers
     // also alarm on their lateness and on a cut Chime refused.
-    expect(metricNames.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(3);
+    expect(metricNames.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(4);
+    // The record: a stream batch given up on (its failed-batches queue, above), and a chainer that lags.
+    expect(metricNames).toContain('IteratorAge');
     expect(metricNames).toEqual(expect.arrayContaining(['TimerLatenessMs', 'FloorCutFailed']));
     for (const alarm of alarms) expect(alarm.Properties?.AlarmActions).toHaveLength(1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);

@@ -20,7 +20,7 @@ let api: ReturnType<typeof apiClient>;
 let eventStack: EventStack;
 
 beforeAll(async () => {
-  stack = await startTestStack({ maxReplicas: 4 });
+  stack = await startTestStack({ maxReplicas: 4, chainRecord: true });
   api = apiClient(stack);
   eventStack = synthesizeEventStack({ event: 'events/hlc-2021.yaml' });
 });
@@ -115,6 +115,9 @@ async function scenario() {
     body: JSON.stringify({ now: '2021-06-28T18:00:01-04:00' }),
   });
   await stack.pipeline.flush();
+  // The record: everything above chained, a checkpoint signed, the record exported.
+  await stack.record.checkpoint();
+  await api.call('GET', '/record/export', { as: ORG });
 }
 
 const granted = (fn: ServiceFunction) => [
@@ -137,6 +140,8 @@ describe('IAM: what each function sends is what its role allows', () => {
       'close-rooms': eventStack.roomCloser,
       'fire-timers': eventStack.timerFunction,
       'floor-channel-auth': eventStack.floorChannelAuth,
+      'chain-record': eventStack.recordChaining.chainer,
+      'sign-checkpoint': eventStack.recordChaining.signer,
     };
     for (const name of Object.keys(functions)) expect(used.has(name), `${name} ran`).toBe(true);
     const missing = Object.entries(functions).flatMap(([name, fn]) =>

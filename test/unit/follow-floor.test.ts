@@ -22,6 +22,7 @@ const programme: Programme = {
   inPerson: { seatsPerDelegation: 1, eligibleCategories: ['MemberState', 'ObserverState'] },
   groups: [],
   sessions: [sessionOne],
+  record: { checkpointMinutes: 5 },
 };
 
 const identityOf = (email: string, isOrganizer = false): Identity => ({

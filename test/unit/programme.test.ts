@@ -116,6 +116,43 @@ sessions:
   });
 });
 
+describe('Programme file: the record block', () => {
+  const withRecord = (record: unknown) => {
+    const { record: _, ...rest } = sample();
+    return record === undefined ? rest : { ...rest, record };
+  };
+
+  it('is set in the sample: a checkpoint every 5 minutes, kept seven years', () => {
+    expect(sample().record).toEqual({ checkpointMinutes: 5, retentionDays: 2555 });
+  });
+
+  it('checkpoints every 5 minutes when omitted, and sets no retention (a deployment then refuses)', () => {
+    expect(validateProgramme(withRecord(undefined), 'x.yaml').record).toEqual({ checkpointMinutes: 5 });
+    expect(validateProgramme(withRecord({ retentionDays: 30 }), 'x.yaml').record).toEqual({
+      checkpointMinutes: 5,
+      retentionDays: 30,
+    });
+  });
+
+  it('refuses an interval outside 1–60 minutes, a retention outside 1–3650 days, fractions and unknown keys', () => {
+    for (const [record, path] of [
+      [{ checkpointMinutes: 0 }, 'record.checkpointMinutes'],
+      [{ checkpointMinutes: 61 }, 'record.checkpointMinutes'],
+      [{ checkpointMinutes: 2.5 }, 'record.checkpointMinutes'],
+      [{ retentionDays: 0 }, 'record.retentionDays'],
+      [{ retentionDays: 3651 }, 'record.retentionDays'],
+      [{ retentionDays: '7y' }, 'record.retentionDays'],
+      [{ retentionYears: 7 }, 'record'],
+    ] as const) {
+      const problems = problemsOf(() => validateProgramme(withRecord(record), 'x.yaml'));
+      expect(
+        problems.map((p) => p.path),
+        JSON.stringify(record),
+      ).toEqual([path]);
+    }
+  });
+});
+
 describe('Schema: instantSchema', () => {
   it('takes instants with an offset whose UTC form is in the years 0000–9999', () => {
     for (const s of [
