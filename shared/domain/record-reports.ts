@@ -49,18 +49,33 @@ export function readManifest(bytes: Uint8Array): ReportsManifest | string {
   return { asOf: m.asOf, files: m.files };
 }
 
-/** A line as printed in a message: quoted, escapes visible (a stray \r shows), cut at 160 characters. */
+/**
+ * A line as printed in a message: quoted, cut at 160 characters, with what cannot be seen escaped (a CR,
+ * a byte-order mark).
+ */
 const shown = (line: string | undefined) =>
-  line === undefined ? '(no such line)' : JSON.stringify(line.length > 160 ? `${line.slice(0, 160)}…` : line);
+  line === undefined
+    ? '(no such line)'
+    : JSON.stringify(line.length > 160 ? `${line.slice(0, 160)}…` : line).replace(/\uFEFF/g, '\\uFEFF');
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
-/** Where two texts first differ: the 1-based line and each side's line. */
+/**
+ * Where two texts first differ: the 1-based line and each side's line, shown without the CR of a CRLF
+ * line end unless that CR is the difference.
+ */
 function firstDifference(bundled: string, recomputed: string) {
   const a = bundled.split('\n');
   const b = recomputed.split('\n');
+  const bare = (line: string | undefined) => line?.replace(/\r$/, '');
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] !== b[i]) return { line: i + 1, bundled: a[i], recomputed: b[i] };
+    if (a[i] === b[i]) continue;
+    const crOnly = bare(a[i]) === bare(b[i]);
+    return {
+      line: i + 1,
+      bundled: crOnly ? a[i] : bare(a[i]),
+      recomputed: crOnly ? b[i] : bare(b[i]),
+    };
   }
   return null;
 }

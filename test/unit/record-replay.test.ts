@@ -304,17 +304,26 @@ describe('Function: compareReports', () => {
       {
         file: 'reports/a.csv',
         message:
-          'reports/a.csv line 3 differs from what the entries give: the bundle has "3,5\\r", the entries give "3,4\\r"',
+          'reports/a.csv line 3 differs from what the entries give: the bundle has "3,5", the entries give "3,4"',
       },
     ]);
   });
 
-  it('sees a byte-order mark dropped', () => {
+  it('shows a line end changed, and a byte-order mark dropped', () => {
+    const [crlf] = compareReports(
+      bundled({ 'a.csv': '\uFEFFx,y\n1,2\r\n3,4\r\n', 'b.csv': '\uFEFFz\r\n' }),
+      recomputed,
+    );
+    expect(crlf?.message).toBe(
+      'reports/a.csv line 1 differs from what the entries give: the bundle has "\\uFEFFx,y", the entries give "\\uFEFFx,y\\r"',
+    );
     const [problem] = compareReports(
       bundled({ 'a.csv': 'x,y\r\n1,2\r\n3,4\r\n', 'b.csv': '\uFEFFz\r\n' }),
       recomputed,
     );
-    expect(problem?.message).toContain('reports/a.csv line 1 differs');
+    expect(problem?.message).toBe(
+      'reports/a.csv line 1 differs from what the entries give: the bundle has "x,y", the entries give "\\uFEFFx,y"',
+    );
   });
 
   it('names a report missing, one the entries do not give, and a manifest that lists otherwise', () => {
