@@ -13,7 +13,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ReplayError, replayRecord } from '#adapters/memory/record-replay.ts';
+import { replayRecord } from '#adapters/memory/record-replay.ts';
 import {
   BundleError,
   type BundleReports,
@@ -92,7 +92,7 @@ function readBundleFiles(path: string): BundleFiles {
 /** What came of recomputing the bundle's reports from its entries. */
 type ReportsCheck =
   | { outcome: 'none' }
-  | { outcome: 'match'; count: number; asOf: string }
+  | { outcome: 'match'; count: number; asOf: string; unreplayed: readonly { shard: string; seq: number }[] }
   | { outcome: 'mismatch'; problems: string[] };
 
 async function checkReports(bundle: RecordBundle, reports: BundleReports | null): Promise<ReportsCheck> {
@@ -102,18 +102,14 @@ async function checkReports(bundle: RecordBundle, reports: BundleReports | null)
   }
   const manifest = readManifest(reports.manifest);
   if (typeof manifest === 'string') return { outcome: 'mismatch', problems: [manifest] };
-  let tables: Awaited<ReturnType<typeof replayRecord>>;
-  try {
-    tables = await replayRecord(bundle.entries.map((e) => e.entry));
-  } catch (error) {
-    if (!(error instanceof ReplayError)) throw error;
-    return { outcome: 'mismatch', problems: [`the entries cannot be replayed: ${error.message}`] };
-  }
+  const tables = await replayRecord(bundle.entries.map((e) => e.entry));
   const recomputed = await recordReports(tables, new Date(manifest.asOf));
   const problems = compareReports({ manifest, files: reports.files }, recomputed).map((m) => m.message);
+  if (problems.length && manifest.omitted)
+    problems.push(`the export left the reports out: ${manifest.omitted}`);
   return problems.length
     ? { outcome: 'mismatch', problems }
-    : { outcome: 'match', count: recomputed.length, asOf: manifest.asOf };
+    : { outcome: 'match', count: recomputed.length, asOf: manifest.asOf, unreplayed: tables.unreplayed };
 }
 
 function print(report: RecordReport, fingerprint: string, reports: ReportsCheck | null, hasReports: boolean) {
@@ -141,6 +137,13 @@ function print(report: RecordReport, fingerprint: string, reports: ReportsCheck 
     out(tail);
     if (reports?.outcome === 'match') {
       out(`  reports: ${reports.count} recomputed from the entries; all match (as of ${reports.asOf})`);
+      const skipped = reports.unreplayed;
+      if (skipped.length) {
+        const shards = [...new Set(skipped.map((u) => u.shard))].join(', ');
+        out(
+          `  reports: ${skipped.length} entries are no change of the table and were not replayed (${shards})`,
+        );
+      }
     } else {
       out(
         `  reports: none included in this bundle (no ${REPORTS_DIR}/: an older export, or a directory without it)`,

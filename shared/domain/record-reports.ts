@@ -18,14 +18,16 @@ export interface ReportFile {
 export interface ReportsManifest {
   asOf: string;
   files: string[];
+  /** Why the export holds no reports (its entries could not be replayed); absent when it holds them. */
+  omitted?: string;
 }
 
 const encoder = new TextEncoder();
 /** Keeps a byte-order mark (the CSVs start with one), so that it is compared like any other byte. */
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-export const manifestText = (asOf: Date, files: readonly ReportFile[]): string =>
-  `${JSON.stringify({ asOf: asOf.toISOString(), files: files.map((f) => f.name) }, null, 2)}\n`;
+export const manifestText = (asOf: Date, files: readonly ReportFile[], omitted?: string): string =>
+  `${JSON.stringify({ asOf: asOf.toISOString(), files: files.map((f) => f.name), ...(omitted ? { omitted } : {}) }, null, 2)}\n`;
 
 /** A report's file name: one path segment, no dot file (it travels inside an archive). */
 const fileName = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -46,7 +48,10 @@ export function readManifest(bytes: Uint8Array): ReportsManifest | string {
   if (!Array.isArray(m.files) || !m.files.every((f) => typeof f === 'string' && fileName.test(f))) {
     return `${REPORTS_DIR}/${REPORTS_MANIFEST} has no list of report files`;
   }
-  return { asOf: m.asOf, files: m.files };
+  if (m.omitted !== undefined && typeof m.omitted !== 'string') {
+    return `${REPORTS_DIR}/${REPORTS_MANIFEST} says the reports were omitted, but not why`;
+  }
+  return { asOf: m.asOf, files: m.files, ...(m.omitted !== undefined ? { omitted: m.omitted } : {}) };
 }
 
 /**

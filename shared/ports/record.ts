@@ -94,6 +94,8 @@ export interface ReplayedTables {
   delegations: DelegationRepository;
   audit: AuditLog;
   floors: FloorRepository;
+  /** Entries whose body is no change of the table (so no item of it): left out of the replay. */
+  unreplayed: readonly { shard: string; seq: number }[];
 }
 
 /** Replays a record's entries (every shard in `seq` order) into tables held in memory. */

@@ -12,7 +12,7 @@
  */
 import type { Identity } from '#domain/identity.ts';
 import { parseCheckpointNote, type RecordEntry } from '#domain/record.ts';
-import { manifestText, REPORTS_DIR, REPORTS_MANIFEST } from '#domain/record-reports.ts';
+import { manifestText, REPORTS_DIR, REPORTS_MANIFEST, type ReportFile } from '#domain/record-reports.ts';
 import { writeTar } from '#domain/tar.ts';
 import type {
   CheckpointSigner,
@@ -60,6 +60,23 @@ against whoever made the data. Take it from the event stack's RecordKeyFingerpri
 secretariat's published notice. docs/record.md explains what verify proves and what it does not.
 `;
 
+/**
+ * The reports of the exported entries, as of the export. Should they fail to compute, the record is
+ * still exported, without reports and with the reason in the manifest: the export must never withhold
+ * the record from its auditor, and `verify` then says what is wrong.
+ */
+async function reportsOf(
+  deps: ExportRecordDeps,
+  entries: readonly RecordEntry[],
+  now: Date,
+): Promise<{ files: ReportFile[]; omitted?: string }> {
+  try {
+    return { files: await recordReports(await deps.replay(entries), now) };
+  } catch (error) {
+    return { files: [], omitted: `the reports could not be computed: ${(error as Error).message}` };
+  }
+}
+
 export async function exportRecord(deps: ExportRecordDeps, identity: Identity) {
   requireOrganizer(identity);
   const now = deps.clock.now();
@@ -75,7 +92,7 @@ export async function exportRecord(deps: ExportRecordDeps, identity: Identity) {
   const entries: RecordEntry[] = [];
   for (const shard of [...shardNames].sort()) entries.push(...(await deps.chains.entries(shard)));
   const publicKeyPem = await deps.signer.publicKeyPem();
-  const reports = await recordReports(await deps.replay(entries), now);
+  const reports = await reportsOf(deps, entries, now);
 
   const stamp = exportedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const dir = `floorpass-record-${deps.eventId}-${stamp}`;
@@ -85,10 +102,13 @@ export async function exportRecord(deps: ExportRecordDeps, identity: Identity) {
       { name: `${dir}/entries.jsonl`, bytes: jsonLines(entries) },
       { name: `${dir}/checkpoints.jsonl`, bytes: jsonLines(checkpoints) },
       { name: `${dir}/public-key.pem`, bytes: encoder.encode(publicKeyPem) },
-      ...reports.map((r) => ({ name: `${dir}/${REPORTS_DIR}/${r.name}`, bytes: encoder.encode(r.text) })),
+      ...reports.files.map((r) => ({
+        name: `${dir}/${REPORTS_DIR}/${r.name}`,
+        bytes: encoder.encode(r.text),
+      })),
       {
         name: `${dir}/${REPORTS_DIR}/${REPORTS_MANIFEST}`,
-        bytes: encoder.encode(manifestText(now, reports)),
+        bytes: encoder.encode(manifestText(now, reports.files, reports.omitted)),
       },
     ],
     now.getTime() / 1000,
@@ -98,14 +118,14 @@ export async function exportRecord(deps: ExportRecordDeps, identity: Identity) {
     entries: entries.length,
     shards: shardNames.size,
     checkpoints: checkpoints.length,
-    reports: reports.length,
+    reports: reports.files.length,
     bytes: archive.length,
   };
   await recordAudit(deps, {
     actor: `organizer:${identity.email}`,
     action: 'record.export',
     outcome: 'succeeded',
-    details: summary,
+    details: { ...summary, ...(reports.omitted ? { reportsOmitted: reports.omitted } : {}) },
   });
   return {
     origin,

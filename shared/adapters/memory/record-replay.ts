@@ -3,7 +3,9 @@
  * tables as the entries leave them, for the reports to be recomputed from the record alone — by the
  * export, which adds them to the bundle, and by `verify`, which compares them with the bundle's.
  *
- * Each entry's body is one change of one table item (shared/domain/record-source.ts). Every shard is
+ * Each entry's body is one change of one table item (shared/domain/record-source.ts); an entry whose body
+ * is not one (nothing floorpass's chainer writes; a test's own shard) is no item of the table, and is
+ * left out and named. Every shard is
  * applied in `seq` order (shards in name order; no item is in two shards, since an item's type names its
  * shard): the latest image of a key wins and a `remove` deletes it. The images are then mapped to domain
  * objects by the DynamoDB adapters' own mappers (adapters/dynamodb/items.ts) and loaded into the memory
@@ -31,19 +33,20 @@ import {
   createMemoryProgrammeRepository,
 } from './repositories.ts';
 
-/** An entry whose body is not a change of the table: the record cannot be replayed. */
-export class ReplayError extends Error {
-  override readonly name = 'ReplayError';
-}
-
 interface Image {
   pk: string;
   sk: string;
   item: Record<string, unknown>;
 }
 
-/** The table's items as the entries leave them, in key order (pk, then sk). */
-export function replayImages(entries: readonly RecordEntry[]): Image[] {
+/**
+ * The table's items as the entries leave them, in key order (pk, then sk), and the entries that are no
+ * change of the table.
+ */
+export function replayImages(entries: readonly RecordEntry[]): {
+  images: Image[];
+  unreplayed: { shard: string; seq: number }[];
+} {
   const byShard = new Map<string, RecordEntry[]>();
   for (const e of entries) {
     const list = byShard.get(e.shard);
@@ -51,22 +54,25 @@ export function replayImages(entries: readonly RecordEntry[]): Image[] {
     else byShard.set(e.shard, [e]);
   }
   const items = new Map<string, Image>();
+  const unreplayed: { shard: string; seq: number }[] = [];
   for (const shard of [...byShard.keys()].sort()) {
     const inOrder = [...(byShard.get(shard) ?? [])].sort((a, b) => a.seq - b.seq);
     for (const entry of inOrder) {
       const change = readRecordedChange(entry.body);
       const { pk, sk } = change?.key ?? {};
       if (!change || typeof pk !== 'string' || typeof sk !== 'string') {
-        throw new ReplayError(`shard ${shard} seq ${entry.seq}: the body is not a change of the table`);
+        unreplayed.push({ shard, seq: entry.seq });
+        continue;
       }
       const id = `${pk}\u0000${sk}`;
       if (change.item === null) items.delete(id);
       else items.set(id, { pk, sk, item: change.item });
     }
   }
-  return [...items.values()].sort((a, b) =>
+  const images = [...items.values()].sort((a, b) =>
     a.pk !== b.pk ? (a.pk < b.pk ? -1 : 1) : a.sk === b.sk ? 0 : a.sk < b.sk ? -1 : 1,
   );
+  return { images, unreplayed };
 }
 
 /**
@@ -82,8 +88,9 @@ export const replayRecord: RecordReplayer = async (entries): Promise<ReplayedTab
     audit: createMemoryAuditLog(),
     floors: createMemoryFloorRepository(),
   };
+  const { images, unreplayed } = replayImages(entries);
   const delegations = [];
-  for (const { item } of replayImages(entries)) {
+  for (const { item } of images) {
     switch (item.type) {
       case 'programme': {
         const programme = programmeFromItem(item);
@@ -108,5 +115,5 @@ export const replayRecord: RecordReplayer = async (entries): Promise<ReplayedTab
     }
   }
   await tables.delegations.seed(delegations);
-  return tables;
+  return { ...tables, unreplayed };
 };
