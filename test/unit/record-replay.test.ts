@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { createMemoryRecordChains } from '#adapters/memory/record.ts';
 import { replayImages, replayRecord } from '#adapters/memory/record-replay.ts';
+import { createMemoryAuditLog } from '#adapters/memory/repositories.ts';
 import { validateProgramme } from '#domain/programme.ts';
 import { appendEntry, type JsonValue, type RecordEntry } from '#domain/record.ts';
+import { bundleFromTar } from '#domain/record-bundle.ts';
 import { compareReports, manifestText, type ReportFile, readManifest } from '#domain/record-reports.ts';
 import { recordedChange, type TableChange } from '#domain/record-source.ts';
 import { readTar, writeTar } from '#domain/tar.ts';
+import type { RecordReplayer } from '#ports/record.ts';
+import { exportRecord } from '#use-cases/export-record.ts';
 import { recordReports } from '#use-cases/record-reports.ts';
 import { createSession } from '../fixtures/factories.ts';
 
@@ -364,5 +369,66 @@ describe('Function: writeTar', () => {
     const [member] = readTar(writeTar([{ name, bytes: new TextEncoder().encode('x') }], 0));
     expect(member?.name).toBe(name);
     expect(() => writeTar([{ name: `${'x'.repeat(101)}`, bytes: new Uint8Array() }], 0)).toThrow(RangeError);
+  });
+});
+
+describe('Function: exportRecord (its reports)', () => {
+  /** Exports `entries` from memory chains, with `replay` for the reports; the archive as read back. */
+  async function exported(replay: RecordReplayer) {
+    const chains = createMemoryRecordChains();
+    const heads = new Map<string, RecordEntry>();
+    for (const e of entries) {
+      await chains.append(
+        e.shard,
+        [{ entry: e, source: `s-${e.shard}-${e.seq}` }],
+        heads.get(e.shard) ?? null,
+      );
+      heads.set(e.shard, e);
+    }
+    let archive: Uint8Array = new Uint8Array();
+    const audit = createMemoryAuditLog();
+    const answer = await exportRecord(
+      {
+        eventId: 'unit',
+        chains,
+        store: { put: async () => {}, list: async () => [] },
+        signer: { sign: async () => '', publicKeyPem: async () => 'PEM' },
+        exports: {
+          put: async (_name, bytes) => {
+            archive = bytes;
+            return { url: 'memory:', expiresAt: asOf.toISOString() };
+          },
+        },
+        replay,
+        audit,
+        clock: { now: () => asOf },
+        ids: { participantId: () => 'p', placementNonce: () => 'n', auditId: () => 'a' },
+      },
+      { subject: 'org', email: 'org@example.org', isOrganizer: true },
+    );
+    const decode = (b?: Uint8Array) => new TextDecoder('utf-8', { ignoreBOM: true }).decode(b);
+    const { reports } = bundleFromTar(archive);
+    return { answer, reports, manifest: JSON.parse(decode(reports?.manifest ?? undefined)), audit, decode };
+  }
+
+  it('writes reports/ from the exported entries as of the export, with the manifest', async () => {
+    const { answer, reports, manifest, decode } = await exported(replayRecord);
+    const expected = await recordReports(await replayRecord(entries), asOf);
+    expect(answer.reports).toBe(4);
+    expect(manifest).toEqual({ asOf: asOf.toISOString(), files: expected.map((f) => f.name) });
+    for (const f of expected) expect(decode(reports?.files.get(f.name))).toBe(f.text);
+  });
+
+  it('still exports the record when the reports cannot be computed, saying why in the manifest', async () => {
+    const { answer, manifest, audit } = await exported(async () => {
+      throw new Error('out of memory');
+    });
+    expect(answer.entries).toBe(entries.length);
+    expect(manifest).toEqual({
+      asOf: asOf.toISOString(),
+      files: [],
+      omitted: 'the reports could not be computed: out of memory',
+    });
+    expect(audit.records[0]?.details).toMatchObject({ reports: 0, reportsOmitted: manifest.omitted });
   });
 });
