@@ -1,3 +1,4 @@
+import { replayRecord } from '#adapters/memory/record-replay.ts';
 import { httpApi, json } from '#http/api.ts';
 import { exportRecord } from '#use-cases/export-record.ts';
 import { auditDeps, claims, createRuntime, type RuntimeOverrides } from './lib/runtime.ts';
@@ -12,6 +13,7 @@ export function createHandler(overrides: RuntimeOverrides = {}) {
     store: r.checkpointStore(),
     signer: r.checkpointSigner(),
     exports: r.exportStore(),
+    replay: replayRecord,
   };
   return httpApi(
     {

@@ -1,8 +1,10 @@
 /**
  * Reading a record bundle (docs/record.md): the archive `GET /record/export` gives, or the directory it
- * was unpacked to, into what verifyRecord takes. Shared by `verify` and the tests.
+ * was unpacked to, into what verifyRecord takes, and the reports beside it. Shared by `verify` and the
+ * tests.
  */
 import { readEntry, type SignedCheckpoint } from './record.ts';
+import { REPORTS_DIR, REPORTS_MANIFEST } from './record-reports.ts';
 import type { LocatedEntry, RecordBundle } from './record-verify.ts';
 import { readTar } from './tar.ts';
 
@@ -20,8 +22,29 @@ export class BundleError extends Error {
   }
 }
 
-/** The three files of a bundle archive, at its top or in its one directory. */
-export function bundleTextsFromTar(bytes: Uint8Array): BundleTexts {
+/**
+ * The bundle's reports (docs/record.md, "Reports"): the files of `reports/` beside entries.jsonl, as
+ * bytes (they are compared byte for byte), by their name in reports/; the manifest apart. Null when the
+ * bundle has no reports/ (an export made before there were reports, or a directory without them).
+ */
+export interface BundleReports {
+  manifest: Uint8Array | null;
+  files: Map<string, Uint8Array>;
+}
+
+/** Sorts a bundle's report files into its manifest and its reports; null when there are none. */
+export function bundleReports(files: readonly { name: string; bytes: Uint8Array }[]): BundleReports | null {
+  if (files.length === 0) return null;
+  const reports: BundleReports = { manifest: null, files: new Map() };
+  for (const f of files) {
+    if (f.name === REPORTS_MANIFEST) reports.manifest = f.bytes;
+    else reports.files.set(f.name, f.bytes);
+  }
+  return reports;
+}
+
+/** The three files of a bundle archive, at its top or in its one directory, and its reports beside them. */
+export function bundleFromTar(bytes: Uint8Array): { texts: BundleTexts; reports: BundleReports | null } {
   let members: ReturnType<typeof readTar>;
   try {
     members = readTar(bytes);
@@ -39,8 +62,16 @@ export function bundleTextsFromTar(bytes: Uint8Array): BundleTexts {
     }
     texts[name] = new TextDecoder().decode(found[0]?.bytes);
   }
-  return texts;
+  const entries = members.find((m) => m.name === 'entries.jsonl' || m.name.endsWith('/entries.jsonl'));
+  const dir = `${entries?.name.slice(0, -'entries.jsonl'.length)}${REPORTS_DIR}/`;
+  const reports = members
+    .filter((m) => m.name.startsWith(dir) && !m.name.slice(dir.length).includes('/'))
+    .map((m) => ({ name: m.name.slice(dir.length), bytes: m.bytes }));
+  return { texts, reports: bundleReports(reports) };
 }
+
+/** The three files of a bundle archive, at its top or in its one directory. */
+export const bundleTextsFromTar = (bytes: Uint8Array): BundleTexts => bundleFromTar(bytes).texts;
 
 /** Non-empty lines with their 1-based numbers, parsed as JSON; a line that is not JSON is an alteration. */
 function jsonLines(file: string, text: string): { value: unknown; line: number }[] {

@@ -97,6 +97,26 @@ export function recordedChange(
   return { ...place, body: { change: change.change, key, item } };
 }
 
+/** An entry's body as recordedChange writes it: one change of one item of the table. */
+export interface RecordedChange {
+  change: ChangeKind;
+  key: { pk: JsonValue; sk: JsonValue };
+  /** The item as it stood after the change, without its key and index attributes; null once removed. */
+  item: Record<string, JsonValue> | null;
+}
+
+const isObject = (v: unknown): v is Record<string, JsonValue> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The change an entry's body records, or null when the body is not one recordedChange writes. */
+export function readRecordedChange(body: JsonValue): RecordedChange | null {
+  if (!isObject(body) || !isObject(body.key)) return null;
+  const { change, key, item } = body;
+  if (change !== 'insert' && change !== 'modify' && change !== 'remove') return null;
+  if (change === 'remove' ? item !== null : !isObject(item)) return null;
+  return { change, key: { pk: key.pk ?? null, sk: key.sk ?? null }, item: item as RecordedChange['item'] };
+}
+
 /** Whether a record kind is insert-only in floorpass's own code (a modify or remove of it is tampering). */
 export const insertOnly = (kind: RecordKind) => kind === 'ledger' || kind === 'audit' || kind === 'floor';
 

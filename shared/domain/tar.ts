@@ -4,7 +4,10 @@
  */
 
 export interface TarFile {
-  /** A relative path of at most 100 bytes (no prefix field is written), `/`-separated. */
+  /**
+   * A relative path, `/`-separated: at most 100 bytes, or one that splits at a `/` into a prefix of at
+   * most 155 bytes and a name of at most 100 (ustar's prefix field).
+   */
   name: string;
   bytes: Uint8Array;
 }
@@ -20,18 +23,26 @@ function octal(value: number, width: number): Uint8Array {
   return encoder.encode(`${text}\0`);
 }
 
+/** A member's path as ustar's name and prefix fields: the name alone when it fits, else split at a `/`. */
+function nameFields(path: string): { name: Uint8Array; prefix: Uint8Array } | null {
+  const whole = encoder.encode(path);
+  if (whole.length <= 100) return { name: whole, prefix: new Uint8Array(0) };
+  for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) {
+    const prefix = encoder.encode(path.slice(0, i));
+    const name = encoder.encode(path.slice(i + 1));
+    if (prefix.length <= 155 && name.length > 0 && name.length <= 100) return { name, prefix };
+  }
+  return null;
+}
+
 function header(name: string, size: number, mtime: number): Uint8Array {
-  const nameBytes = encoder.encode(name);
-  if (
-    nameBytes.length === 0 ||
-    nameBytes.length > 100 ||
-    name.startsWith('/') ||
-    name.split('/').includes('..')
-  ) {
+  const fields = nameFields(name);
+  if (!fields || name.length === 0 || name.startsWith('/') || name.split('/').includes('..')) {
     throw new RangeError(`not a tar member name: ${name}`);
   }
   const h = new Uint8Array(BLOCK);
-  h.set(nameBytes, 0);
+  h.set(fields.name, 0);
+  h.set(fields.prefix, 345);
   h.set(octal(0o644, 8), 100); // mode
   h.set(octal(0, 8), 108); // uid
   h.set(octal(0, 8), 116); // gid

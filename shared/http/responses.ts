@@ -616,6 +616,9 @@ export const recordExportSchema = component(
     entries: count,
     shards: count,
     checkpoints: count,
+    reports: count.describe(
+      'Reports in the archive (reports/*.csv), recomputed from its entries as of exportedAt: every session’s attendance, the roll call, each floor room’s interventions.',
+    ),
     bytes: count,
     lastCheckpoint: z
       .strictObject({ index: count, time: instant, size: count })

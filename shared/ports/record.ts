@@ -1,4 +1,12 @@
 import type { JsonValue, RecordEntry, RecordKind, ShardHead, SignedCheckpoint } from '#domain/record.ts';
+import type {
+  AuditLog,
+  DelegationRepository,
+  FloorRepository,
+  LedgerRepository,
+  ParticipantRepository,
+  ProgrammeRepository,
+} from './repositories.ts';
 
 /**
  * The verifiable record (docs/record.md): per-shard hash chains built from the table's stream, and
@@ -73,3 +81,22 @@ export interface CheckpointLog {
 export interface ExportStore {
   put(name: string, bytes: Uint8Array, contentType: string): Promise<{ url: string; expiresAt: string }>;
 }
+
+/**
+ * The event's tables as a record's entries leave them, read through the ports the reports take: what
+ * the reports read is on record (the ledger, the audit trail, the floor's log, the registry and the
+ * programme), and nothing else is there.
+ */
+export interface ReplayedTables {
+  programme: ProgrammeRepository;
+  ledger: LedgerRepository;
+  participants: ParticipantRepository;
+  delegations: DelegationRepository;
+  audit: AuditLog;
+  floors: FloorRepository;
+  /** Entries whose body is no change of the table (so no item of it): left out of the replay. */
+  unreplayed: readonly { shard: string; seq: number }[];
+}
+
+/** Replays a record's entries (every shard in `seq` order) into tables held in memory. */
+export type RecordReplayer = (entries: readonly RecordEntry[]) => Promise<ReplayedTables>;

@@ -12,7 +12,6 @@ import type { Identity } from '#domain/identity.ts';
 import type { Participant } from '#domain/participants.ts';
 import type { Session } from '#domain/programme.ts';
 import type {
-  AttendeeRepository,
   DelegationRepository,
   LedgerRepository,
   ParticipantRepository,
@@ -25,7 +24,6 @@ import { type AuditDeps, recordAudit } from './record-audit.ts';
 export interface ReportDeps extends AuditDeps {
   programme: ProgrammeRepository;
   ledger: LedgerRepository;
-  attendees: AttendeeRepository;
   participants: ParticipantRepository;
   delegations: DelegationRepository;
 }

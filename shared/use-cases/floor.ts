@@ -68,6 +68,12 @@ export interface FloorDeps extends AttendeeLifecycleDeps {
   count?: (metric: 'FloorCutFailed' | 'FloorCutRetried', value?: number) => void;
 }
 
+/** What the interventions report reads (and audits): the floor's record, never its live state. */
+export type InterventionsReportDeps = Pick<
+  FloorDeps,
+  'programme' | 'floors' | 'delegations' | 'audit' | 'clock' | 'ids'
+>;
+
 /** What deciding who may follow a floor reads (the floor channel's subscribe check takes only this). */
 export type FollowFloorDeps = Pick<FloorDeps, 'programme' | 'participants' | 'delegations' | 'clock'>;
 
@@ -80,7 +86,7 @@ const CUT_ATTEMPTS = 3;
 // Who may do what
 // ---------------------------------------------------------------------------------------------------
 
-async function roomOf(deps: FloorDeps, roomId: string): Promise<Session> {
+async function roomOf(deps: Pick<FloorDeps, 'programme'>, roomId: string): Promise<Session> {
   const session = await deps.programme.getSession(roomId);
   if (!session) throw new NotFoundError('UNKNOWN_SESSION', `There is no session room "${roomId}".`);
   return session;
@@ -606,7 +612,7 @@ const interventionColumns = [
  * the other reports, the export is itself audited.
  */
 export async function roomInterventions(
-  deps: FloorDeps,
+  deps: InterventionsReportDeps,
   identity: Identity,
   roomId: string,
   format: 'json' | 'csv',

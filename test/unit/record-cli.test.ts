@@ -39,6 +39,8 @@ describe('Command: npm run verify', () => {
     expect(stdout).toContain(
       '6 entries after the last checkpoint cannot be proven yet (from 2021-06-28T14:12:00.000Z)',
     );
+    // A directory without reports/ (as the fixture writes): nothing to recompute, and it says so.
+    expect(stdout).toContain('reports: none included in this bundle');
   });
 
   it('names the change, the line and the checkpoint interval, and exits 1', () => {

@@ -1,20 +1,9 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditLog, AuditRecord } from '#ports/repositories.ts';
 import type { TableContext } from './client.ts';
+import { auditRecordFromItem } from './items.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
 import { decodeCursor, encodeCursor, queryAll, withCursor } from './query.ts';
-
-const toRecord = ({
-  pk,
-  sk,
-  gsi1pk,
-  gsi1sk,
-  gsi2pk,
-  gsi2sk,
-  type,
-  version,
-  ...record
-}: Record<string, unknown>) => record as unknown as AuditRecord;
 
 /** Insert-only: a record is written once (conditional on its key being new) and never updated. */
 const auditItem = (record: AuditRecord) => ({
@@ -103,7 +92,7 @@ export function createAuditLog(ctx: TableContext): AuditLog {
         start = out.LastEvaluatedKey;
       } while (start);
       const full = items.length >= q.limit;
-      return { items: items.map(toRecord), nextCursor: full ? encodeCursor(start) : null };
+      return { items: items.map(auditRecordFromItem), nextCursor: full ? encodeCursor(start) : null };
     },
     async issuedIn(sessionId, participantId) {
       const items = await queryAll(ctx, {
@@ -128,7 +117,7 @@ export function createAuditLog(ctx: TableContext): AuditLog {
           Limit: limit,
         }),
       );
-      return (out.Items ?? []).map(toRecord);
+      return (out.Items ?? []).map(auditRecordFromItem);
     },
   };
 }

@@ -1,7 +1,8 @@
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type Delegation, type DelegationCategory, delegationCategories } from '#domain/delegations.ts';
+import { type Delegation, delegationCategories } from '#domain/delegations.ts';
 import type { DelegationRepository } from '#ports/repositories.ts';
 import { type TableContext, wins } from './client.ts';
+import { delegationFromItem } from './items.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
 import { batchGetAll, queryGroup } from './query.ts';
 
@@ -15,13 +16,6 @@ const toItem = (d: Delegation) => ({
   name: d.name,
   category: d.category,
   regionalGroup: d.regionalGroup,
-});
-
-const fromItem = (item: Record<string, unknown>): Delegation => ({
-  code: item.code as string,
-  name: item.name as string,
-  category: item.category as DelegationCategory,
-  regionalGroup: (item.regionalGroup as string | null) ?? null,
 });
 
 /**
@@ -39,7 +33,7 @@ export function createDelegationRepository(ctx: TableContext): DelegationReposit
       return !hit;
     });
     for (const item of await batchGetAll(ctx, missing.map(keys.delegation))) {
-      const d = fromItem(item);
+      const d = delegationFromItem(item);
       known.set(d.code, d);
       found.set(d.code, d);
     }
@@ -56,7 +50,7 @@ export function createDelegationRepository(ctx: TableContext): DelegationReposit
       const lists = await Promise.all(
         categories.map((c) => queryGroup(ctx, keys.delegationsOfCategory(c).gsi1pk)),
       );
-      return lists.flat().map(fromItem);
+      return lists.flat().map(delegationFromItem);
     },
     async create(delegation) {
       return wins(

@@ -1,14 +1,10 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { emptyFloor, type FloorEvent, type FloorState } from '#domain/floor.ts';
+import type { FloorEvent } from '#domain/floor.ts';
 import type { FloorRepository, PresenceRepository } from '#ports/repositories.ts';
 import { type TableContext, wins } from './client.ts';
+import { floorEventFromItem, floorFromItem } from './items.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
 import { batchGetAll, queryAll } from './query.ts';
-
-export const floorFromItem = (roomId: string, item: Record<string, unknown> | undefined): FloorState =>
-  item
-    ? { ...emptyFloor(roomId), ...(item.floor as FloorState), version: item.floorVersion as number }
-    : emptyFloor(roomId);
 
 /** The key of a floor event in the record: its own content, so a repeated write is a no-op. */
 export const floorEventKey = (e: FloorEvent) => `${e.at}#${e.type}#${e.requestId}#${e.version}`;
@@ -68,7 +64,7 @@ export function createFloorRepository(ctx: TableContext): FloorRepository {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.floorLog(roomId).pk },
       });
-      return items.map((i) => i.event as FloorEvent);
+      return items.map(floorEventFromItem);
     },
   };
 }

@@ -2,10 +2,9 @@ import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { JoinContextReader } from '#ports/repositories.ts';
 import { attendeeFromItem } from './attendee-repository.ts';
 import type { TableContext } from './client.ts';
-import { floorFromItem } from './floor-repository.ts';
+import { floorFromItem, participantFromItem } from './items.ts';
 import { keys } from './keys.ts';
 import { slotFromItem } from './meeting-registry.ts';
-import { participantFromItem } from './participant-repository.ts';
 
 /**
  * The join's hot path in one BatchGetItem: the participant, the room's meetings, the participant's

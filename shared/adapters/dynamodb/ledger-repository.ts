@@ -1,25 +1,11 @@
 import { createHash } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { eventKey, type LedgerEvent, type LedgerEventType } from '#domain/attendance.ts';
-import type {
-  LedgerRepository,
-  LedgerSource,
-  RecordedLedgerEvent,
-  UnmatchedEventLog,
-} from '#ports/repositories.ts';
+import { eventKey, type LedgerEvent } from '#domain/attendance.ts';
+import type { LedgerRepository, UnmatchedEventLog } from '#ports/repositories.ts';
 import { type TableContext, wins } from './client.ts';
+import { ledgerEventFromItem } from './items.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
 import { queryAll, queryGroup } from './query.ts';
-
-const fromItem = (item: Record<string, unknown>): RecordedLedgerEvent => ({
-  type: item.eventType as LedgerEventType,
-  at: item.at as number,
-  roomId: item.roomId as string,
-  source: item.source as LedgerSource,
-  ...(item.meetingId ? { meetingId: item.meetingId as string } : {}),
-  ...(item.attendeeId ? { attendeeId: item.attendeeId as string } : {}),
-  ...(item.participantId ? { participantId: item.participantId as string } : {}),
-});
 
 /**
  * The byGroup entry of a ledger event: a participant's events under the participant (their own report),
@@ -71,15 +57,15 @@ export function createLedgerRepository(ctx: TableContext): LedgerRepository {
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.ledgerOfRoom(roomId).pk },
       });
-      return items.map(fromItem);
+      return items.map(ledgerEventFromItem);
     },
     async meetingEventsOfRoom(roomId) {
       const items = await queryGroup(ctx, keys.meetingEventsOfRoom(roomId).gsi1pk);
-      return items.map(fromItem);
+      return items.map(ledgerEventFromItem);
     },
     async forParticipant(participantId) {
       const items = await queryGroup(ctx, keys.ledgerOfParticipant(participantId).gsi1pk);
-      return items.map(fromItem);
+      return items.map(ledgerEventFromItem);
     },
   };
 }

@@ -1,9 +1,10 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#domain/errors.ts';
-import { MAX_EMAIL_LENGTH, type Participant, type ParticipantRole } from '#domain/participants.ts';
+import { MAX_EMAIL_LENGTH, type Participant } from '#domain/participants.ts';
 import type { ParticipantRepository } from '#ports/repositories.ts';
 import { cancellationReasons, type TableContext, wins, withConflictRetry } from './client.ts';
 import { createImportWriter } from './import-writer.ts';
+import { participantFromItem } from './items.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
 import { batchGetAll, decodeCursor, encodeCursor, queryAll, withCursor } from './query.ts';
 
@@ -25,19 +26,6 @@ const toItem = (p: Participant) => ({
   credentialEpoch: p.credentialEpoch,
   createdAt: p.createdAt,
   updatedAt: p.updatedAt,
-});
-
-export const participantFromItem = (item: Record<string, unknown>): Participant => ({
-  id: item.id as string,
-  name: item.name as string,
-  email: item.email as string,
-  delegationCode: item.delegationCode as string,
-  role: item.role as ParticipantRole,
-  revoked: item.revoked === true,
-  inPersonSeat: (item.inPersonSeat as string | null | undefined) ?? null,
-  credentialEpoch: (item.credentialEpoch as number | undefined) ?? 0,
-  createdAt: item.createdAt as string,
-  updatedAt: item.updatedAt as string,
 });
 
 const emailItem = (email: string, participantId: string) => ({

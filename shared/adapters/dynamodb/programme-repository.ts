@@ -2,6 +2,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Programme, Session } from '#domain/programme.ts';
 import type { ProgrammeRepository } from '#ports/repositories.ts';
 import { type TableContext, wins } from './client.ts';
+import { programmeFromItem } from './items.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
 
 /**
@@ -14,7 +15,7 @@ export function createProgrammeRepository(ctx: TableContext, cacheMs = 15_000): 
   const get = async (): Promise<Programme | null> => {
     if (cached && Date.now() - cached.at < cacheMs) return cached.programme;
     const { Item } = await ctx.doc.send(new GetCommand({ TableName: ctx.tableName, Key: keys.programme() }));
-    const programme = (Item?.programme as Programme | undefined) ?? null;
+    const programme = programmeFromItem(Item);
     cached = { programme, at: Date.now() };
     return programme;
   };
@@ -30,7 +31,7 @@ export function createProgrammeRepository(ctx: TableContext, cacheMs = 15_000): 
         const { Item } = await ctx.doc.send(
           new GetCommand({ TableName: ctx.tableName, Key: keys.programme(), ConsistentRead: true }),
         );
-        const programme = Item?.programme as Programme | undefined;
+        const programme = programmeFromItem(Item);
         const session = programme?.sessions.find((s) => s.id === sessionId);
         if (!programme || !session) throw new Error(`no session ${sessionId}`);
         const next: Session = { ...session, ...change };

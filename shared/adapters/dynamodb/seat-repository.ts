@@ -2,6 +2,7 @@ import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#domain/errors.ts';
 import type { SeatRepository } from '#ports/repositories.ts';
 import { cancellationReasons, type TableContext, withConflictRetry } from './client.ts';
+import { seatHolderFromItem } from './items.ts';
 import { ITEM_VERSION, keys } from './keys.ts';
 
 /**
@@ -14,7 +15,7 @@ export function createSeatRepository(ctx: TableContext): SeatRepository {
     const { Item } = await ctx.doc.send(
       new GetCommand({ TableName: ctx.tableName, Key: keys.seat(code), ConsistentRead: true }),
     );
-    return (Item?.holderId as string | undefined) ?? null;
+    return seatHolderFromItem(Item);
   };
 
   return {

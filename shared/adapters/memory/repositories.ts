@@ -5,6 +5,7 @@
  * (test/contracts/) runs against both, so a test that passes on them means the same on DynamoDB.
  * DynamoDB Local stays the database of `npm start` and of the integration tests.
  */
+import { eventKey } from '#domain/attendance.ts';
 import type { Delegation } from '#domain/delegations.ts';
 import { emptyFloor, type FloorEvent, type FloorState } from '#domain/floor.ts';
 import type { Participant } from '#domain/participants.ts';
@@ -16,10 +17,12 @@ import type {
   DelegationRepository,
   FloorRepository,
   JoinContextReader,
+  LedgerRepository,
   MeetingRegistry,
   ParticipantRepository,
   PresenceRepository,
   ProgrammeRepository,
+  RecordedLedgerEvent,
   RoomMeetingSlot,
   StoredAttendee,
   StoreOutcome,
@@ -455,6 +458,46 @@ export function createMemoryAuditLog(): AuditLog & { records: AuditRecord[] } {
           (!q.to || r.at <= q.to),
       );
       return { items: items.slice(0, q.limit), nextCursor: null };
+    },
+  };
+}
+
+/**
+ * The attendance ledger, insert-only and keyed by each event's content as the DynamoDB adapter's is, and
+ * read in the same orders: a room's events by key, a participant's and a room's meeting events by time.
+ */
+export function createMemoryLedgerRepository(): LedgerRepository {
+  const byKey = new Map<string, { key: string; event: RecordedLedgerEvent }>();
+  const ordered = (filter: (e: RecordedLedgerEvent) => boolean, by: 'key' | 'time') =>
+    [...byKey.values()]
+      .filter((x) => filter(x.event))
+      .sort((a, b) => (by === 'time' ? a.event.at - b.event.at : 0) || (a.key < b.key ? -1 : 1))
+      .map((x) => clone(x.event));
+  return {
+    async append(event) {
+      await tick();
+      const key = `${event.roomId}|${eventKey(event)}`;
+      if (byKey.has(key)) return false;
+      byKey.set(key, { key, event: clone(event) });
+      return true;
+    },
+    async forRoom(roomId) {
+      await tick();
+      return ordered((e) => e.roomId === roomId, 'key');
+    },
+    async forParticipant(participantId) {
+      await tick();
+      return ordered((e) => e.participantId === participantId, 'time');
+    },
+    async meetingEventsOfRoom(roomId) {
+      await tick();
+      return ordered(
+        (e) =>
+          e.roomId === roomId &&
+          !e.participantId &&
+          (e.type === 'MeetingStarted' || e.type === 'MeetingEnded'),
+        'time',
+      );
     },
   };
 }
