@@ -64,6 +64,15 @@ const roomSummary = {
     })
     .describe('The room’s floor, for the caller.'),
 };
+/** The event, as a client shows it: its times are shown in its time zone (an IANA name). */
+const eventSummary = z
+  .strictObject({
+    id: z.string(),
+    name: z.string(),
+    timeZone: z.string().describe('The IANA time zone the programme is written in (America/New_York).'),
+  })
+  .describe('The event: a client shows its times in this time zone, and says so.');
+
 export const meSchema = component(
   'Me',
   z.strictObject({
@@ -79,6 +88,7 @@ export const meSchema = component(
       name: z.string(),
       category: delegationCategorySchema,
     }),
+    event: eventSummary,
     now: instant,
     sessions: z.array(
       z.discriminatedUnion('canJoin', [
