@@ -43,6 +43,8 @@ Local services
   Floor channel    ${stack.eventsUrl}   (AppSync Events' WebSocket protocol; a test double)
   API description  ${u}/openapi.json   (OpenAPI 3.1, as docs/openapi.json)
 
+Console  ${u}/console/   (sign in as a persona: local development only)
+
 Personas: organizer@example.org (organizer), hod.fra@example.org (France, Head of Delegation),
   delegate.bra@example.org (Brazil, Delegate), delegate.vat@example.org (Holy See, Delegate),
   speaker.cso@example.org (civil society, Speaker), delegate.fra@, hod.bra@, moderator@example.org

@@ -609,3 +609,38 @@ export const gatewayMessageSchema = component(
       'An answer of API Gateway itself, in AWS: 401 {"message":"Unauthorized"}, 404 {"message":"Not Found"}, 413 {"message":"Request Entity Too Large"}, 429 {"message":"Too Many Requests"}, 500 {"message":"Internal Server Error"}.',
     ),
 );
+
+export const roomsBoardSchema = component(
+  'RoomsBoard',
+  z.strictObject({
+    event: eventSummary,
+    now: instant,
+    groups: z.array(z.strictObject({ id: roomIdSchema, title: z.string() })),
+    rooms: z.array(
+      z.strictObject({
+        ...roomSummary,
+        opensAt: instant,
+        closesAt: instant,
+        status: z
+          .enum(['not-open', 'open', 'closed'])
+          .describe('Whether the room’s doors (its join window) are open now.'),
+        online: count.describe('Online attendees in the room now.'),
+        inPerson: count.describe('People checked in at the door now.'),
+        floor: z
+          .strictObject({
+            holder: z
+              .strictObject({
+                delegationCode: delegationCodeSchema,
+                mode: floorMode,
+                grantedAt: instant,
+                deadline: instant,
+              })
+              .nullable(),
+            waiting: count.describe('Requests on the speakers list.'),
+          })
+          .nullable()
+          .describe('The room’s floor; null in a room without one.'),
+      }),
+    ),
+  }),
+);
