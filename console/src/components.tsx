@@ -71,3 +71,21 @@ export function PageHeading({
     </div>
   );
 }
+
+/** A table's box, scrolled sideways on a narrow screen: focusable and named, so a keyboard can scroll it. */
+export function ScrollRegion({
+  label,
+  extraClass,
+  children,
+}: {
+  label: string;
+  extraClass?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus to be scrolled by keyboard
+    <section class={`table-wrap ${extraClass ?? ''}`} aria-label={label} tabIndex={0}>
+      {children}
+    </section>
+  );
+}

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { download, ok, okJson, type Schemas } from '../api/client.ts';
-import { ErrorNotice, Loading, PageHeading, useLoad } from '../components.tsx';
+import { ErrorNotice, Loading, PageHeading, ScrollRegion, useLoad } from '../components.tsx';
 import { formatSeconds, formatTime, t } from '../i18n/index.ts';
 import { api } from '../state.ts';
 
@@ -89,7 +89,7 @@ function SessionReport({ sessionId, timeZone }: { sessionId: string; timeZone: s
       {rows.length === 0 ? (
         <p>{t('attendance.none')}</p>
       ) : (
-        <div class="table-wrap">
+        <ScrollRegion label={t('attendance.report', { room: title })}>
           <table aria-labelledby="report-heading">
             <thead>
               <tr>
@@ -118,7 +118,7 @@ function SessionReport({ sessionId, timeZone }: { sessionId: string; timeZone: s
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
     </div>
   );
@@ -161,7 +161,7 @@ function RollCall({ rooms }: { rooms: { id: string; title: string }[] }) {
       {!roll.data ? (
         <Loading />
       ) : (
-        <div class="table-wrap roll-call">
+        <ScrollRegion label={t('rollCall.title')} extraClass="roll-call">
           <table aria-labelledby="roll-heading">
             <thead>
               <tr>
@@ -191,7 +191,7 @@ function RollCall({ rooms }: { rooms: { id: string; title: string }[] }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
     </div>
   );

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ok, type Schemas } from '../api/client.ts';
-import { ErrorNotice, Loading, PageHeading, useLoad } from '../components.tsx';
+import { ErrorNotice, Loading, PageHeading, ScrollRegion, useLoad } from '../components.tsx';
 import { codeText, formatDateTime, t } from '../i18n/index.ts';
 import { api } from '../state.ts';
 
@@ -77,7 +77,7 @@ export function AuditPage() {
         <Loading />
       ) : (
         <>
-          <div class="table-wrap">
+          <ScrollRegion label={t('audit.title')}>
             <table class="audit">
               <caption>{t('audit.caption', { page: cursors.length })}</caption>
               <thead>
@@ -109,7 +109,7 @@ export function AuditPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
           {page.data.items.length === 0 && <p>{t('audit.none')}</p>}
           <nav class="pager" aria-label={t('audit.paging')}>
             <button

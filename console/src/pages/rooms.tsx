@@ -1,5 +1,5 @@
 import { ok, type Schemas } from '../api/client.ts';
-import { ErrorNotice, Loading, PageHeading, useLoad } from '../components.tsx';
+import { ErrorNotice, Loading, PageHeading, ScrollRegion, useLoad } from '../components.tsx';
 import { formatDateTime, formatDay, formatTime, t } from '../i18n/index.ts';
 import { api } from '../state.ts';
 
@@ -43,7 +43,7 @@ export function RoomsPage() {
       {[...days].map(([day, list]) => (
         <div class="day" key={day}>
           <h2>{formatDay(list[0]?.start ?? now, tz)}</h2>
-          <div class="table-wrap">
+          <ScrollRegion label={formatDay(list[0]?.start ?? now, tz)}>
             <table class="board">
               <thead>
                 <tr>
@@ -111,7 +111,7 @@ export function RoomsPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         </div>
       ))}
     </section>

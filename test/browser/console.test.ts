@@ -1,0 +1,159 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/stack.ts';
+import { axeViolations, describeInBrowser, launchChromium, signInAs } from '../support/browser.ts';
+import { apiClient, startTestStack } from '../support/local-stack.ts';
+
+/**
+ * The console in a real browser (Debian's Chromium, driven by playwright-core), against a local stack:
+ * one browser and one page for the file, the clock moved by the test as POST /_local/clock moves it.
+ */
+const ROOM = 'session-1';
+const T0 = Date.parse('2021-06-28T11:40:00-04:00');
+
+let stack: LocalStack;
+let api: ReturnType<typeof apiClient>;
+let browser: Browser;
+let page: Page;
+/** Every serious or critical axe violation, by page. */
+const scans: Record<string, unknown[]> = {};
+
+async function scan(name: string) {
+  scans[name] = await axeViolations(page);
+}
+/** Waits up to 10 s for what a person would wait for (the page, the channel). */
+const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000, interval: 50 });
+async function moveClock(iso: string) {
+  const res = await api.call('POST', '/_local/clock', { body: { now: iso, frozen: true } });
+  expect(res.status, res.text).toBe(200);
+}
+
+describeInBrowser('Console: in the browser', () => {
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startTestStack({ provisioning: false }), launchChromium()]);
+    api = apiClient(stack);
+    stack.clock.set(new Date(T0), { frozen: true });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.setDefaultTimeout(10_000);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('signs in locally with a persona picker labelled as local only, and passes an axe scan', async () => {
+    // Act
+    await page.goto(`${stack.url}/console/`);
+    // Assess
+    await eventually(() => page.getByText('Local development only.').isVisible()).toBe(true);
+    await scan('sign-in');
+  });
+
+  it('shows the Holy See’s delegate Session I refused, with the reason, in English and in French', async () => {
+    // Act
+    await signInAs(page, stack.url, /Holy See/);
+    const card = page
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('heading', { name: /^Session I:/ }) });
+    // Assess
+    await eventually(() => card.innerText()).toContain('You cannot join.');
+    expect(await card.innerText()).toContain('This session is not open to your delegation’s category.');
+    expect(await page.getByText('Times are New York time (America/New_York).').isVisible()).toBe(true);
+    await scan('my-sessions');
+    await page.getByRole('button', { name: 'Français' }).click();
+    await eventually(() => card.innerText()).toContain('Vous ne pouvez pas entrer.');
+    expect(await card.innerText()).toContain(
+      'Cette séance n’est pas ouverte à la catégorie de votre délégation.',
+    );
+    await page.getByRole('button', { name: 'English' }).click();
+  });
+
+  it('lets France’s Head of Delegation join, says plainly there is no media, and shows no secret', async () => {
+    // Act
+    await signInAs(page, stack.url, /France, Head of Delegation/);
+    const card = page
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('heading', { name: /^Session I:/ }) });
+    await card.getByRole('button', { name: 'Join' }).click();
+    // Assess
+    await eventually(() => card.innerText()).toContain('No audio or video is available here');
+    const html = await page.content();
+    expect(html).not.toMatch(/eyJ[\w-]+\.[\w-]+\./); // no JWT
+    expect(html).not.toMatch(/JoinToken/i);
+  });
+
+  it('lets the moderator run an intervention: the countdown turns at the warning and shows the cut, with no reload', async () => {
+    // Prepare: France (joined above) connects and asks for the floor
+    const joined = await api.call('POST', `/sessions/${ROOM}/join`, { as: 'hod.fra@example.org' });
+    stack.emulator.connect(joined.body.meeting.MeetingId, joined.body.attendee.AttendeeId);
+    await stack.pipeline.flush();
+    const asked = await api.call('POST', `/sessions/${ROOM}/floor/requests`, { as: 'hod.fra@example.org' });
+    expect(asked.status, asked.text).toBe(201);
+    await signInAs(page, stack.url, /Moderator/);
+    await page.goto(`${stack.url}/console/#/floor/${ROOM}`);
+    await page.getByText('Live: updates arrive as they happen.').waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'FRA' });
+    await eventually(() => row.innerText()).toContain('Online');
+    // Act: give the floor
+    await page.getByRole('button', { name: 'Give the floor to the next speaker' }).click();
+    const countdown = page.getByRole('timer');
+    await countdown.waitFor();
+    expect(await countdown.getAttribute('data-state')).toBe('running');
+    const grantedAt = (await api.call('GET', `/sessions/${ROOM}/floor`, { as: 'moderator@example.org' })).body
+      .holder.grantedAt as string;
+    await scan('floor');
+    // Act: the clock reaches the warning (2:30), then the limit (3:00)
+    await moveClock(new Date(Date.parse(grantedAt) + 150_000).toISOString());
+    // Assess: the warning, from the channel alone
+    await eventually(() => countdown.getAttribute('data-state')).toBe('warning');
+    expect(await page.getByText('30 seconds or less').isVisible()).toBe(true);
+    await moveClock(new Date(Date.parse(grantedAt) + 180_000).toISOString());
+    await eventually(() => page.locator('.countdown').getAttribute('data-state')).toBe('cut');
+    expect(await page.locator('.holder').innerText()).toMatch(
+      /FRA was cut at the time limit at 11:\d\d:\d\d EDT/,
+    );
+  });
+
+  it('shows the organizer the rooms board, and France online for Session I in the roll call', async () => {
+    // Act
+    await signInAs(page, stack.url, /Organizer/);
+    await page.getByRole('heading', { name: 'Rooms', level: 1 }).waitFor();
+    const session1 = page.getByRole('row').filter({ hasText: 'Session I:' });
+    // Assess: the board
+    await eventually(() => session1.innerText()).toContain('Open');
+    await scan('rooms');
+    // Act: the roll call (Member States)
+    await page.getByRole('link', { name: 'Attendance', exact: true }).click();
+    const france = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /France/ }) });
+    // Assess
+    await eventually(() => france.locator(`td[data-room="${ROOM}"]`).innerText()).toBe('Online');
+    await scan('attendance');
+  });
+
+  it('shows the organizer the audit trail, filtered to refusals, with the reason translated', async () => {
+    // Prepare: the Holy See tries to join Session I anyway, and is refused (audited)
+    const refused = await api.call('POST', `/sessions/${ROOM}/join`, { as: 'delegate.vat@example.org' });
+    expect(refused.body.error.code).toBe('SESSION_RESTRICTED');
+    // Act
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByLabel('Room').selectOption(ROOM);
+    await page.getByLabel('Outcome').selectOption('denied');
+    const refusal = page.getByRole('row').filter({ hasText: 'VAT' }).first();
+    // Assess
+    await eventually(() => refusal.innerText().catch(() => '')).toContain('Denied');
+    expect(await refusal.innerText()).toContain('This session is not open to your delegation’s category.');
+    await scan('audit');
+  });
+
+  it('finds no serious or critical accessibility violation on any page (axe-core)', () => {
+    expect(Object.keys(scans).sort()).toEqual([
+      'attendance',
+      'audit',
+      'floor',
+      'my-sessions',
+      'rooms',
+      'sign-in',
+    ]);
+    expect(scans).toEqual(Object.fromEntries(Object.keys(scans).map((k) => [k, []])));
+  });
+});
