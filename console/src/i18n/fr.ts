@@ -60,7 +60,7 @@ export const fr: Record<MessageKey, string> = {
   'floor.live.connecting': 'Connexion aux mises à jour en direct…',
   'floor.live.live': 'En direct : les changements s’affichent aussitôt.',
   'floor.live.offline': 'Mises à jour en direct indisponibles : actualisez pour voir les changements.',
-  'floor.holder': 'A la parole',
+  'floor.holder': 'À la parole',
   'floor.nobody': 'Personne',
   'floor.cut': 'Coupé',
   'floor.endedCut': '{who} a été coupé à la limite de temps à {time}.',

@@ -68,6 +68,15 @@ export function zoneLabel(timeZone: string): string {
   return t('time.zone', { city, zone: timeZone });
 }
 
+/** A duration: m:ss under an hour, h:mm:ss above. */
+export function formatDuration(total: number): string {
+  const s = Math.max(0, Math.round(total));
+  if (s < 3600) return formatSeconds(s);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return `${h}:${String(m).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
 /** m:ss, for a countdown. */
 export function formatSeconds(total: number): string {
   const s = Math.max(0, Math.ceil(total));

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { download, ok, okJson, type Schemas } from '../api/client.ts';
 import { ErrorNotice, Loading, PageHeading, ScrollRegion, useLoad } from '../components.tsx';
-import { formatSeconds, formatTime, t } from '../i18n/index.ts';
+import { formatDuration, formatTime, t } from '../i18n/index.ts';
 import { api } from '../state.ts';
 
 type Category = NonNullable<Schemas['Delegation']['category']>;
@@ -112,7 +112,7 @@ function SessionReport({ sessionId, timeZone }: { sessionId: string; timeZone: s
                   <td>{r.mode === 'online' ? t('floor.online') : t('floor.inPerson')}</td>
                   <td>{r.firstIn ? formatTime(r.firstIn, timeZone) : '—'}</td>
                   <td>{r.lastOut ? formatTime(r.lastOut, timeZone) : '—'}</td>
-                  <td class="num">{formatSeconds(r.totalSeconds)}</td>
+                  <td class="num">{formatDuration(r.totalSeconds)}</td>
                   <td>{t(`attendance.status.${r.status}`)}</td>
                 </tr>
               ))}
