@@ -17,7 +17,11 @@ export const signIn = new LocalPersonaSignIn();
 export const account = signal<Account | null>(signIn.current());
 export const isOrganizer = computed(() => account.value?.groups.includes('organizers') ?? false);
 
-export const api = createApi(() => signIn.token());
+export const api = createApi(
+  () => signIn.token(),
+  // A token the API no longer takes (expired): back to sign-in, rather than every page failing.
+  () => signOut(),
+);
 
 export function signOut() {
   signIn.signOut();

@@ -114,6 +114,63 @@ describeInBrowser('Console: in the browser', () => {
     );
   });
 
+  it('lets the moderator run a second intervention, in person: overtime is shown, and the moderator ends it', async () => {
+    // Prepare: Brazil's Head of Delegation takes the in-person seat; the secretariat inscribes them
+    const brazil = await api.call('GET', '/me', { as: 'hod.bra@example.org' });
+    const seat = await api.call('PUT', '/delegations/BRA/in-person-seat', {
+      as: 'organizer@example.org',
+      body: { participantId: brazil.body.participant.id },
+    });
+    expect(seat.status, seat.text).toBe(200);
+    const inscribed = await api.call('POST', `/sessions/${ROOM}/floor/requests`, {
+      as: 'organizer@example.org',
+      body: { participantId: brazil.body.participant.id },
+    });
+    expect(inscribed.status, inscribed.text).toBe(201);
+    const row = page.getByRole('row').filter({ hasText: 'BRA' });
+    await eventually(() => row.innerText()).toContain('In person');
+    // Act: the floor to Brazil, then the clock past the limit
+    await page.getByRole('button', { name: 'Give the floor to the next speaker' }).click();
+    const holder = page.locator('.holder');
+    await eventually(() => holder.innerText()).toContain('BRA');
+    expect(await holder.innerText()).toContain('In person');
+    const grantedAt = (await api.call('GET', `/sessions/${ROOM}/floor`, { as: 'moderator@example.org' })).body
+      .holder.grantedAt as string;
+    await moveClock(new Date(Date.parse(grantedAt) + 181_000).toISOString());
+    // Assess: the hall microphone is not the server's to cut: overtime, until the moderator ends it
+    await eventually(() => page.getByRole('timer').innerText()).toBe('Overtime');
+    await page.getByRole('button', { name: 'End the intervention' }).click();
+    await eventually(() => holder.innerText()).toMatch(/BRA’s intervention ended at 11:\d\d:\d\d EDT/);
+  });
+
+  it('is usable with the keyboard alone, with a visible focus ring', async () => {
+    // Act: sign out, then Tab from the top of the sign-in page to the first persona and press Enter
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
+    await page.locator('body').focus();
+    const focusedName = () =>
+      page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document
+            .activeElement?.textContent ?? '',
+      );
+    for (let i = 0; i < 12 && !(await focusedName()).includes('organizer@example.org'); i++)
+      await page.keyboard.press('Tab');
+    const ring = await page.evaluate(() => {
+      const d = (globalThis as unknown as { document: { activeElement: unknown } }).document;
+      const style = (
+        globalThis as unknown as {
+          getComputedStyle(e: unknown): { outlineStyle: string; outlineWidth: string };
+        }
+      ).getComputedStyle(d.activeElement);
+      return `${style.outlineStyle} ${style.outlineWidth}`;
+    });
+    expect(ring).toBe('solid 3px');
+    await page.keyboard.press('Enter');
+    // Assess: signed in as the organizer, on the rooms board
+    await page.getByRole('heading', { name: 'Rooms', level: 1 }).waitFor();
+  });
+
   it('shows the organizer the rooms board, and France online for Session I in the roll call', async () => {
     // Act
     await signInAs(page, stack.url, /Organizer/);
@@ -124,7 +181,7 @@ describeInBrowser('Console: in the browser', () => {
     await scan('rooms');
     // Act: the roll call (Member States)
     await page.getByRole('link', { name: 'Attendance', exact: true }).click();
-    const france = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /France/ }) });
+    const france = page.locator('.roll-call tr', { has: page.locator('th', { hasText: /^France/ }) });
     // Assess
     await eventually(() => france.locator(`td[data-room="${ROOM}"]`).innerText()).toBe('Online');
     await scan('attendance');
@@ -143,6 +200,31 @@ describeInBrowser('Console: in the browser', () => {
     await eventually(() => refusal.innerText().catch(() => '')).toContain('Denied');
     expect(await refusal.innerText()).toContain('This session is not open to your delegation’s category.');
     await scan('audit');
+  });
+
+  it('does not overflow a phone’s width (390 px) on any page', async () => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    const widths: Record<string, number> = {};
+    const pages: [string, RegExp][] = [
+      ['#/rooms', /organizer@/],
+      ['#/attendance/session-1', /organizer@/],
+      ['#/audit', /organizer@/],
+      ['#/sessions', /hod\.fra@/],
+      [`#/floor/${ROOM}`, /moderator@/],
+    ];
+    for (const [hash, persona] of pages) {
+      await signInAs(page, stack.url, persona);
+      await page.goto(`${stack.url}/console/${hash}`);
+      await page.locator('h1').waitFor();
+      await page.waitForTimeout(200);
+      widths[hash] = await page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+            .documentElement.scrollWidth,
+      );
+    }
+    expect(widths).toEqual(Object.fromEntries(pages.map(([hash]) => [hash, 390])));
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('finds no serious or critical accessibility violation on any page (axe-core)', () => {

@@ -6,10 +6,13 @@ import { describe, it } from 'vitest';
  * The browser tests drive Debian's Chromium with playwright-core (no browser download). Where Chromium
  * is missing they fail with how to install it, unless FLOORPASS_SKIP_BROWSER=1 says to skip them.
  */
-const candidates = [process.env.FLOORPASS_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-export const chromiumPath = candidates.find((p): p is string => !!p && existsSync(p)) ?? null;
+// FLOORPASS_CHROMIUM, when set, is the only one tried (another build, or a missing one to try that path).
+const candidates = process.env.FLOORPASS_CHROMIUM
+  ? [process.env.FLOORPASS_CHROMIUM]
+  : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+export const chromiumPath = candidates.find((p) => existsSync(p)) ?? null;
 export const missingChromium =
-  'Chromium was not found (looked for /usr/bin/chromium): install it with `apt-get install -y chromium`, ' +
+  `Chromium was not found (looked for ${candidates.join(', ')}): install it with \`apt-get install -y chromium\`, ` +
   'or set FLOORPASS_SKIP_BROWSER=1 to skip the browser tests.';
 
 /** A describe block for browser tests: skipped, or one failing test, when Chromium is not there. */

@@ -26,13 +26,21 @@ export class ApiError extends Error {
 export type Api = ReturnType<typeof createApi>;
 
 /** A client that sends the signed-in person's token with each request (and nowhere else). */
-export function createApi(token: () => string | null, baseUrl = globalThis.location?.origin ?? '') {
+export function createApi(
+  token: () => string | null,
+  onUnauthenticated: () => void = () => undefined,
+  baseUrl = globalThis.location?.origin ?? '',
+) {
   const client = createClient<paths>({ baseUrl });
   client.use({
     onRequest({ request }) {
       const t = token();
       if (t) request.headers.set('authorization', `Bearer ${t}`);
       return request;
+    },
+    onResponse({ response }) {
+      if (response.status === 401) onUnauthenticated();
+      return response;
     },
   });
   return client;
