@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.ts';
@@ -82,13 +83,20 @@ describeInBrowser('Console: in the browser', () => {
     expect(html).not.toMatch(/JoinToken/i);
   });
 
-  it('lets the moderator run an intervention: the countdown turns at the warning and shows the cut, with no reload', async () => {
-    // Prepare: France (joined above) connects and asks for the floor
+  it('lets France ask for the floor and see its position, and the moderator run the intervention: the countdown turns at the warning and shows the cut, with no reload', async () => {
+    // Prepare: France (joined above) connects; its Head of Delegation, in a browser of their own, asks
+    // for the floor and sees their position
     const joined = await api.call('POST', `/sessions/${ROOM}/join`, { as: 'hod.fra@example.org' });
     stack.emulator.connect(joined.body.meeting.MeetingId, joined.body.attendee.AttendeeId);
     await stack.pipeline.flush();
-    const asked = await api.call('POST', `/sessions/${ROOM}/floor/requests`, { as: 'hod.fra@example.org' });
-    expect(asked.status, asked.text).toBe(201);
+    const delegateContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const delegate = await delegateContext.newPage();
+    delegate.setDefaultTimeout(10_000);
+    await signInAs(delegate, stack.url, /hod\.fra@/);
+    await delegate.goto(`${stack.url}/console/#/floor/${ROOM}`);
+    await delegate.getByText('Live: updates arrive as they happen.').waitFor();
+    await delegate.getByRole('button', { name: 'Ask for the floor' }).click();
+    await eventually(() => delegate.locator('.ask').innerText()).toContain('You are number 1 on the list.');
     await signInAs(page, stack.url, /Moderator/);
     await page.goto(`${stack.url}/console/#/floor/${ROOM}`);
     await page.getByText('Live: updates arrive as they happen.').waitFor();
@@ -99,6 +107,9 @@ describeInBrowser('Console: in the browser', () => {
     const countdown = page.getByRole('timer');
     await countdown.waitFor();
     expect(await countdown.getAttribute('data-state')).toBe('running');
+    // The delegate's page learns it from the channel, with no reload
+    await eventually(() => delegate.locator('.ask').innerText()).toContain('You have the floor');
+    await delegateContext.close();
     const grantedAt = (await api.call('GET', `/sessions/${ROOM}/floor`, { as: 'moderator@example.org' })).body
       .holder.grantedAt as string;
     await scan('floor');
@@ -184,6 +195,18 @@ describeInBrowser('Console: in the browser', () => {
     const france = page.locator('.roll-call tr', { has: page.locator('th', { hasText: /^France/ }) });
     // Assess
     await eventually(() => france.locator(`td[data-room="${ROOM}"]`).innerText()).toBe('Online');
+    // The room's attendance as a CSV file, through the button (the token goes in a header, not a link)
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download this room’s attendance (CSV)' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`attendance-${ROOM}.csv`);
+    const csv = await readFile((await download.path()) as string, 'utf8');
+    expect(csv).toMatch(/FRA/);
+    // The Observer States (two rows: the axe scan of 193 Member States' rows alone takes 15 s)
+    await page.getByLabel('Category').selectOption('ObserverState');
+    const holySee = page.locator('.roll-call tr', { has: page.locator('th', { hasText: /^Holy See/ }) });
+    await eventually(() => holySee.locator(`td[data-room="${ROOM}"]`).innerText()).toBe('Absent');
     await scan('attendance');
   });
 
