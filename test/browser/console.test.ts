@@ -225,6 +225,17 @@ describeInBrowser('Console: in the browser', () => {
     await scan('audit');
   });
 
+  it('lets the secretariat inscribe Brazil’s in-person seat holder from the floor page', async () => {
+    // Act
+    await page.goto(`${stack.url}/console/#/floor/${ROOM}`);
+    await page.getByLabel('Delegation code (e.g. BRA)').fill('bra');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.getByRole('button', { name: 'Inscribe Head of Delegation of Brazil' }).click();
+    // Assess
+    const row = page.locator('.speakers tr', { hasText: 'BRA' });
+    await eventually(() => row.innerText().catch(() => '')).toContain('In person');
+  });
+
   it('does not overflow a phone’s width (390 px) on any page', async () => {
     await page.setViewportSize({ width: 390, height: 800 });
     const widths: Record<string, number> = {};

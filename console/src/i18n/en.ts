@@ -99,6 +99,13 @@ export const en = {
   'floor.announce.extended': '{who}’s time was extended.',
   'floor.announce.inscribed': '{who} asked for the floor.',
 
+  'floor.inscribe': 'Inscribe a speaker (secretariat)',
+  'floor.inscribeCode': 'Delegation code (e.g. BRA)',
+  'floor.inscribeFind': 'Find',
+  'floor.inscribeNone': 'Nobody found in this delegation.',
+  'floor.inscribeThis': 'Inscribe {name}',
+  'floor.seatHolder': 'in-person seat',
+
   'rooms.title': 'Rooms',
   'rooms.now': 'now {time}',
   'rooms.time': 'Time',

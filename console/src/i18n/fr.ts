@@ -101,6 +101,13 @@ export const fr: Record<MessageKey, string> = {
   'floor.announce.extended': 'Le temps de {who} a été prolongé.',
   'floor.announce.inscribed': '{who} a demandé la parole.',
 
+  'floor.inscribe': 'Inscrire un orateur (secrétariat)',
+  'floor.inscribeCode': 'Code de la délégation (par ex. BRA)',
+  'floor.inscribeFind': 'Chercher',
+  'floor.inscribeNone': 'Personne dans cette délégation.',
+  'floor.inscribeThis': 'Inscrire {name}',
+  'floor.seatHolder': 'siège en salle',
+
   'rooms.title': 'Salles',
   'rooms.now': 'il est {time}',
   'rooms.time': 'Heure',

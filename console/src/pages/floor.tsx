@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { connectFloorChannel, type FloorConnection } from '../../../shared/clients/floor-channel-client.ts';
 import { ok, type Schemas } from '../api/client.ts';
-import { ErrorNotice, Loading, PageHeading, useLoad } from '../components.tsx';
+import { ErrorNotice, Loading, PageHeading, ScrollRegion, useLoad } from '../components.tsx';
 import { formatSeconds, formatTime, t } from '../i18n/index.ts';
 import { api, config, isOrganizer, signIn } from '../state.ts';
 
@@ -145,6 +145,7 @@ export function FloorPage({ sessionId }: { sessionId: string }) {
       {!ctx.moderator && ctx.mayRequest && (
         <AskForFloor sessionId={sessionId} mine={mine} holding={holding} onChange={floor.reload} />
       )}
+      {isOrganizer.value && <InscribeSpeaker sessionId={sessionId} onChange={floor.reload} />}
     </section>
   );
 }
@@ -381,56 +382,58 @@ function SpeakersList(props: {
       {queue.length === 0 ? (
         <p>{t('floor.listEmpty')}</p>
       ) : (
-        <table aria-labelledby="speakers-heading">
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">{t('floor.delegation')}</th>
-              <th scope="col">{t('floor.mode')}</th>
-              <th scope="col">{t('floor.requestedAt')}</th>
-              {props.moderator && <th scope="col">{t('floor.action')}</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {queue.map((q) => (
-              <tr key={q.requestId} class={q.participantId === props.me ? 'mine' : undefined}>
-                <td>{q.position}</td>
-                <td>
-                  {q.delegationCode}
-                  {q.participantId === props.me && <strong> {t('floor.you')}</strong>}
-                </td>
-                <td>
-                  <ModeBadge mode={q.mode} />
-                  {q.mode === 'online' && q.connected === false && (
-                    <span class="small"> {t('floor.notConnected')}</span>
-                  )}
-                </td>
-                <td>{formatTime(q.requestedAt, props.timeZone)}</td>
-                {props.moderator && (
-                  <td>
-                    <button
-                      type="button"
-                      disabled={busy || !!holder}
-                      aria-label={t('floor.giveTo', { who: q.delegationCode })}
-                      onClick={() =>
-                        run(() =>
-                          ok(
-                            api.POST('/sessions/{sessionId}/floor/grant', {
-                              params: { path: { sessionId: props.sessionId } },
-                              body: { requestId: q.requestId },
-                            }),
-                          ),
-                        )
-                      }
-                    >
-                      {t('floor.give')}
-                    </button>
-                  </td>
-                )}
+        <ScrollRegion label={t('floor.list', { count: queue.length })}>
+          <table aria-labelledby="speakers-heading">
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">{t('floor.delegation')}</th>
+                <th scope="col">{t('floor.mode')}</th>
+                <th scope="col">{t('floor.requestedAt')}</th>
+                {props.moderator && <th scope="col">{t('floor.action')}</th>}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {queue.map((q) => (
+                <tr key={q.requestId} class={q.participantId === props.me ? 'mine' : undefined}>
+                  <td>{q.position}</td>
+                  <td>
+                    {q.delegationCode}
+                    {q.participantId === props.me && <strong> {t('floor.you')}</strong>}
+                  </td>
+                  <td>
+                    <ModeBadge mode={q.mode} />
+                    {q.mode === 'online' && q.connected === false && (
+                      <span class="small"> {t('floor.notConnected')}</span>
+                    )}
+                  </td>
+                  <td>{formatTime(q.requestedAt, props.timeZone)}</td>
+                  {props.moderator && (
+                    <td>
+                      <button
+                        type="button"
+                        disabled={busy || !!holder}
+                        aria-label={t('floor.giveTo', { who: q.delegationCode })}
+                        onClick={() =>
+                          run(() =>
+                            ok(
+                              api.POST('/sessions/{sessionId}/floor/grant', {
+                                params: { path: { sessionId: props.sessionId } },
+                                body: { requestId: q.requestId },
+                              }),
+                            ),
+                          )
+                        }
+                      >
+                        {t('floor.give')}
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
       )}
       <ErrorNotice error={error} />
     </div>
@@ -480,6 +483,73 @@ function AskForFloor(props: {
         >
           {t('floor.ask')}
         </button>
+      )}
+      <ErrorNotice error={error} />
+    </div>
+  );
+}
+
+/**
+ * The secretariat inscribes a speaker, typically its State's in-person seat holder, who speaks from the
+ * room's microphone (organizers only: listing participants is theirs).
+ */
+function InscribeSpeaker({ sessionId, onChange }: { sessionId: string; onChange: () => Promise<void> }) {
+  const { error, busy, run } = useAction(onChange);
+  const [code, setCode] = useState('');
+  const [people, setPeople] = useState<Schemas['Participant'][] | null>(null);
+  const find = (event: Event) => {
+    event.preventDefault();
+    void run(async () => {
+      const page = await ok(
+        api.GET('/participants', { params: { query: { delegation: code.trim().toUpperCase() } } }),
+      );
+      setPeople(page.items.filter((p) => !p.revoked));
+    });
+  };
+  const inscribe = (participantId: string) =>
+    run(() =>
+      ok(
+        api.POST('/sessions/{sessionId}/floor/requests', {
+          params: { path: { sessionId } },
+          body: { participantId },
+        }),
+      ),
+    );
+  return (
+    <div class="inscribe">
+      <h2>{t('floor.inscribe')}</h2>
+      <form class="filters" onSubmit={find}>
+        <div class="field">
+          <label for="inscribe-code">{t('floor.inscribeCode')}</label>
+          <input
+            id="inscribe-code"
+            type="text"
+            required
+            maxLength={32}
+            autoComplete="off"
+            value={code}
+            onInput={(e) => setCode(e.currentTarget.value)}
+          />
+        </div>
+        <button type="submit" disabled={busy}>
+          {t('floor.inscribeFind')}
+        </button>
+      </form>
+      {people && people.length === 0 && <p>{t('floor.inscribeNone')}</p>}
+      {people && people.length > 0 && (
+        <ul class="people">
+          {people.map((p) => (
+            <li key={p.id}>
+              <span>
+                {p.name} · {t(`role.${p.role}`)}
+                {p.inPersonSeat && <strong> · {t('floor.seatHolder')}</strong>}
+              </span>{' '}
+              <button type="button" disabled={busy} onClick={() => inscribe(p.id)}>
+                {t('floor.inscribeThis', { name: p.name })}
+              </button>
+            </li>
+          ))}
+        </ul>
       )}
       <ErrorNotice error={error} />
     </div>
