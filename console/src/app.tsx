@@ -5,6 +5,7 @@ import { AuditPage } from './pages/audit.tsx';
 import { FloorPage } from './pages/floor.tsx';
 import { MySessionsPage } from './pages/my-sessions.tsx';
 import { RoomsPage } from './pages/rooms.tsx';
+import { SeatsPage } from './pages/seats.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { account, isOrganizer, route, signOut } from './state.ts';
 
@@ -54,6 +55,7 @@ function Page({ page, arg }: { page: string; arg: string | undefined }) {
   if (page === 'rooms' && isOrganizer.value) return <RoomsPage />;
   if (page === 'attendance' && isOrganizer.value) return <AttendancePage sessionId={arg} />;
   if (page === 'audit' && isOrganizer.value) return <AuditPage />;
+  if (page === 'seats' && isOrganizer.value) return <SeatsPage code={arg} />;
   if (page === 'sessions' || !isOrganizer.value) return <MySessionsPage />;
   return <RoomsPage />;
 }
@@ -63,6 +65,7 @@ function Menu() {
   const items: [string, string][] = isOrganizer.value
     ? [
         ['rooms', t('nav.rooms')],
+        ['seats', t('nav.seats')],
         ['attendance', t('nav.attendance')],
         ['audit', t('nav.audit')],
       ]

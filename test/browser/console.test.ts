@@ -236,6 +236,26 @@ describeInBrowser('Console: in the browser', () => {
     await eventually(() => row.innerText().catch(() => '')).toContain('In person');
   });
 
+  it('lets the secretariat hand Brazil’s seat over, then check its new holder in at the door', async () => {
+    // Act: Brazil's Head of Delegation holds the seat (above); hand it over to Brazil's delegate
+    await page.getByRole('link', { name: 'Seats' }).click();
+    await page.getByLabel('State').selectOption('BRA');
+    await eventually(() => page.locator('#seat-heading').innerText()).toBe(
+      'The seat is held by Head of Delegation of Brazil',
+    );
+    await page.getByRole('button', { name: 'Hand the seat over to Delegate of Brazil' }).click();
+    // Assess: the new holder, and what it did to their live credentials
+    await eventually(() => page.locator('#seat-heading').innerText()).toBe(
+      'The seat is held by Delegate of Brazil',
+    );
+    expect(await page.locator('.notice-ok').innerText()).toContain('Live online credentials deleted: 0.');
+    // Act: check the holder in at Session I's door
+    await page.getByLabel('Door of').selectOption(ROOM);
+    await page.getByRole('button', { name: 'Check in at the door' }).click();
+    await eventually(() => page.locator('.notice-ok').innerText()).toBe('Delegate of Brazil is checked in.');
+    await scan('seats');
+  });
+
   it('does not overflow a phone’s width (390 px) on any page', async () => {
     await page.setViewportSize({ width: 390, height: 800 });
     const widths: Record<string, number> = {};
@@ -243,6 +263,7 @@ describeInBrowser('Console: in the browser', () => {
       ['#/rooms', /organizer@/],
       ['#/attendance/session-1', /organizer@/],
       ['#/audit', /organizer@/],
+      ['#/seats/BRA', /organizer@/],
       ['#/sessions', /hod\.fra@/],
       [`#/floor/${ROOM}`, /moderator@/],
     ];
@@ -268,6 +289,7 @@ describeInBrowser('Console: in the browser', () => {
       'floor',
       'my-sessions',
       'rooms',
+      'seats',
       'sign-in',
     ]);
     expect(scans).toEqual(Object.fromEntries(Object.keys(scans).map((k) => [k, []])));
