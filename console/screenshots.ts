@@ -98,6 +98,12 @@ try {
       ready: (p) => p.locator('.roll-call table').waitFor(),
     },
     {
+      name: 'seats',
+      persona: /organizer@/,
+      hash: '#/seats/BRA',
+      ready: (p) => p.locator('#seat-heading').waitFor(),
+    },
+    {
       name: 'audit',
       persona: /organizer@/,
       hash: '#/audit',
