@@ -16,6 +16,8 @@ let stack: LocalStack;
 let api: ReturnType<typeof apiClient>;
 let browser: Browser;
 let page: Page;
+/** What the page logged as an error (a Content-Security-Policy refusal among them), and its uncaught errors. */
+const consoleErrors: string[] = [];
 /** Every serious or critical axe violation, by page. */
 const scans: Record<string, unknown[]> = {};
 
@@ -36,6 +38,10 @@ describeInBrowser('Console: in the browser', () => {
     stack.clock.set(new Date(T0), { frozen: true });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(10_000);
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
   });
   afterAll(async () => {
     await browser?.close();
@@ -280,6 +286,10 @@ describeInBrowser('Console: in the browser', () => {
     }
     expect(widths).toEqual(Object.fromEntries(pages.map(([hash]) => [hash, 390])));
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('ran every page within its Content-Security-Policy, with no uncaught error', () => {
+    expect(consoleErrors).toEqual([]);
   });
 
   it('finds no serious or critical accessibility violation on any page (axe-core)', () => {
