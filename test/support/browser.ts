@@ -39,6 +39,8 @@ export async function launchChromium(): Promise<Browser> {
 export async function signInAs(page: Page, baseUrl: string, personaLabel: RegExp) {
   await page.goto(`${baseUrl}/console/`);
   const signOut = page.getByRole('button', { name: /Sign out|Se déconnecter/ });
+  // The app renders after its configuration loads: wait for either the picker or a signed-in header.
+  await page.locator('.personas, .who').first().waitFor();
   if (await signOut.isVisible()) await signOut.click();
   await page.getByRole('button', { name: personaLabel }).click();
   await signOut.waitFor();

@@ -57,7 +57,7 @@ export const en = {
   'floor.title': 'Floor',
   'floor.live.connecting': 'Connecting to live updates…',
   'floor.live.live': 'Live: updates arrive as they happen.',
-  'floor.live.offline': 'Live updates unavailable: refresh to see changes.',
+  'floor.live.offline': 'Live updates interrupted: trying again. Refresh to see changes meanwhile.',
   'floor.holder': 'On the floor',
   'floor.nobody': 'Nobody',
   'floor.cut': 'Cut',

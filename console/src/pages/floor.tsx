@@ -1,5 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { connectFloorChannel, type FloorConnection } from '../../../shared/clients/floor-channel-client.ts';
+import {
+  connectFloorChannel,
+  FloorChannelError,
+  type FloorConnection,
+} from '../../../shared/clients/floor-channel-client.ts';
 import { ok, type Schemas } from '../api/client.ts';
 import { ErrorNotice, Loading, PageHeading, ScrollRegion, useLoad } from '../components.tsx';
 import { formatSeconds, formatTime, t } from '../i18n/index.ts';
@@ -75,23 +79,31 @@ export function FloorPage({ sessionId }: { sessionId: string }) {
     let connection: FloorConnection | null = null;
     let stopped = false;
     void (async () => {
-      try {
-        connection = await connectFloorChannel({ url, token: () => signIn.token() ?? '', WebSocket });
-        const subscription = await connection.subscribe(sessionId);
-        if (stopped) return connection.close();
-        setLive('live');
-        // Events sent before the subscription are not replayed: read the floor once more now.
-        void reload.current();
-        for await (const raw of subscription) {
-          const event = raw as unknown as FloorEvent;
-          if (event.at) setOffset(Date.parse(event.at) - Date.now());
-          if (event.type === 'ended') setLastEnded(event);
-          if (event.type === 'granted') setLastEnded(null);
-          setAnnouncement(announce(event));
+      // A dropped line is reconnected (2 s, then up to 30 s apart); a refusal (FloorChannelError) is final.
+      for (let attempt = 0; !stopped; attempt++) {
+        try {
+          connection = await connectFloorChannel({ url, token: () => signIn.token() ?? '', WebSocket });
+          const subscription = await connection.subscribe(sessionId);
+          if (stopped) return connection.close();
+          attempt = 0;
+          setLive('live');
+          // Events sent before the subscription (or while the line was down) are not replayed: read again.
           void reload.current();
+          for await (const raw of subscription) {
+            const event = raw as unknown as FloorEvent;
+            if (event.at) setOffset(Date.parse(event.at) - Date.now());
+            if (event.type === 'ended') setLastEnded(event);
+            if (event.type === 'granted') setLastEnded(null);
+            setAnnouncement(announce(event));
+            void reload.current();
+          }
+        } catch (error) {
+          if (stopped) return;
+          setLive('offline');
+          if (error instanceof FloorChannelError) return;
         }
-      } catch {
-        if (!stopped) setLive('offline');
+        connection?.close();
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 2_000 * 2 ** attempt)));
       }
     })();
     return () => {
