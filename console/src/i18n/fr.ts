@@ -59,7 +59,8 @@ export const fr: Record<MessageKey, string> = {
   'floor.title': 'Parole',
   'floor.live.connecting': 'Connexion aux mises à jour en direct…',
   'floor.live.live': 'En direct : les changements s’affichent aussitôt.',
-  'floor.live.offline': 'Mises à jour en direct interrompues : nouvelle tentative. Actualisez pour voir les changements entre-temps.',
+  'floor.live.offline':
+    'Mises à jour en direct interrompues : nouvelle tentative. Actualisez pour voir les changements entre-temps.',
   'floor.holder': 'À la parole',
   'floor.nobody': 'Personne',
   'floor.cut': 'Coupé',
