@@ -7,6 +7,7 @@ import {
   presenceNow,
   type ReportFormat,
   rollCall,
+  roomsBoard,
   sessionAttendance,
 } from '#use-cases/attendance-reports.ts';
 import { checkIn } from '#use-cases/check-in.ts';
@@ -15,7 +16,7 @@ import { auditDeps, claims, createRuntime, type RuntimeOverrides } from './lib/r
 
 const sessionId = (event: HttpEvent) => pathParam(event, 'sessionId');
 
-/** Attendance: door check-ins, reports, presence, the roll call, the audit trail. */
+/** Attendance: door check-ins, reports, presence, the rooms board, the roll call, the audit trail. */
 export function createHandler(overrides: RuntimeOverrides = {}) {
   const r = createRuntime(overrides);
   const deps = {
@@ -26,6 +27,7 @@ export function createHandler(overrides: RuntimeOverrides = {}) {
     participants: r.participants(),
     delegations: r.delegations(),
     unmatched: r.unmatched(),
+    floors: r.floors(),
   };
   return httpApi(
     {
@@ -37,6 +39,8 @@ export function createHandler(overrides: RuntimeOverrides = {}) {
       },
       'GET /sessions/{sessionId}/presence': async (event, identity) =>
         json(200, await presenceNow(deps, identity, sessionId(event)), { 'cache-control': 'no-store' }),
+      'GET /rooms': async (_event, identity) =>
+        json(200, await roomsBoard(deps, identity), { 'cache-control': 'no-store' }),
       'GET /roll-call': async (event, identity) => {
         const { format, category } = validate(rollCallQuery, queryParams(event), 'query');
         return report(await rollCall(deps, identity, { format, ...(category ? { category } : {}) }));

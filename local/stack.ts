@@ -26,6 +26,7 @@ import type { CheckpointOutcome } from '#use-cases/record-checkpoint.ts';
 import { type LocalEventsServer, startLocalEventsServer } from './appsync-events.ts';
 import { type ChimeEmulator, type ChimeEventEnvelope, startChimeEmulator } from './chime-emulator/server.ts';
 import { type AdjustableClock, createAdjustableClock, DEFAULT_LOCAL_CLOCK } from './clock.ts';
+import { consoleRoute } from './console-route.ts';
 import { type LambdaHandler, type LocalRoute, sendJson, startDevServer } from './dev-server.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createLocalEventPipeline, type LocalEventPipeline } from './event-pipeline.ts';
@@ -393,16 +394,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       port,
       issuer,
       handlers,
-      localRoutes: localRoutes({
-        issuer,
-        clock,
-        emulator,
-        events,
-        pipeline: eventPipeline,
-        closeDue,
-        provision: (roomId) => provision({ roomId }),
-        exportsDir: join(recordDir, 'exports'),
-      }),
+      localRoutes: firstOf(
+        // The console at /console (built in memory at its first request).
+        consoleRoute({ eventsUrl: eventsServer?.url ?? null, signIn: { kind: 'local' }, media: false }),
+        localRoutes({
+          issuer,
+          clock,
+          emulator,
+          events,
+          pipeline: eventPipeline,
+          closeDue,
+          provision: (roomId) => provision({ roomId }),
+          exportsDir: join(recordDir, 'exports'),
+        }),
+      ),
     });
     stops.push(
       () =>
@@ -441,6 +446,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     throw error;
   }
 }
+
+/** Local routes tried in turn: the first that answers wins. */
+const firstOf =
+  (...routes: LocalRoute[]): LocalRoute =>
+  async (req, res, body, url) => {
+    for (const route of routes) if (await route(req, res, body, url)) return true;
+    return false;
+  };
 
 /** The local-only routes: health, tokens, the clock, simulated Chime clients, the event sink. */
 function localRoutes(ctx: {

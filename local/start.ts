@@ -59,6 +59,8 @@ Local services
   Floor channel    ${stack.eventsUrl}   (AppSync Events' WebSocket protocol; a test double)
   API description  ${u}/openapi.json   (OpenAPI 3.1, as docs/openapi.json)
 
+Console  ${u}/console/   (sign in as a persona: local development only)
+
 The record (docs/record.md)
   Key fingerprint  ${stack.record.fingerprint}
                    (the dev stack's checkpoint key; verify takes it: npm run verify -- <bundle> <fingerprint>)

@@ -24,6 +24,7 @@ import {
   recordExportSchema,
   rollCallSchema,
   roomClosedSchema,
+  roomsBoardSchema,
   seatAssignedSchema,
   seatReleasedSchema,
   sessionAttendanceSchema,
@@ -263,6 +264,15 @@ export const operations: Record<string, OperationDoc> = {
     tags: attendance,
     response: { status: 200, description: 'The open stays.', json: presenceSchema, noStore: true },
     errors: ['UNKNOWN_SESSION'],
+  },
+  'GET /rooms': {
+    operationId: 'getRoomsBoard',
+    summary: 'Every room now: its times, whether its doors are open, who is in it, who holds its floor',
+    description:
+      'The programme in its order, each room with its join window and status (`not-open`, `open`, `closed`), the people in it now online and in person (as `GET /sessions/{sessionId}/presence` counts them), and its floor’s holder and list length. The event’s time zone comes with it: show the times in it.',
+    tags: attendance,
+    response: { status: 200, description: 'The rooms board.', json: roomsBoardSchema, noStore: true },
+    errors: [],
   },
   'GET /roll-call': {
     operationId: 'getRollCall',

@@ -64,6 +64,15 @@ const roomSummary = {
     })
     .describe('The room’s floor, for the caller.'),
 };
+/** The event, as a client shows it: its times are shown in its time zone (an IANA name). */
+const eventSummary = z
+  .strictObject({
+    id: z.string(),
+    name: z.string(),
+    timeZone: z.string().describe('The IANA time zone the programme is written in (America/New_York).'),
+  })
+  .describe('The event: a client shows its times in this time zone, and says so.');
+
 export const meSchema = component(
   'Me',
   z.strictObject({
@@ -79,6 +88,7 @@ export const meSchema = component(
       name: z.string(),
       category: delegationCategorySchema,
     }),
+    event: eventSummary,
     now: instant,
     sessions: z.array(
       z.discriminatedUnion('canJoin', [
@@ -625,5 +635,40 @@ export const recordExportSchema = component(
       .nullable()
       .describe('The last signed checkpoint in the bundle; null when none is signed yet.'),
     unproven: count.describe('Entries after the last checkpoint: chained, but no signature covers them yet.'),
+  }),
+);
+
+export const roomsBoardSchema = component(
+  'RoomsBoard',
+  z.strictObject({
+    event: eventSummary,
+    now: instant,
+    groups: z.array(z.strictObject({ id: roomIdSchema, title: z.string() })),
+    rooms: z.array(
+      z.strictObject({
+        ...roomSummary,
+        opensAt: instant,
+        closesAt: instant,
+        status: z
+          .enum(['not-open', 'open', 'closed'])
+          .describe('Whether the room’s doors (its join window) are open now.'),
+        online: count.describe('Online attendees in the room now.'),
+        inPerson: count.describe('People checked in at the door now.'),
+        floor: z
+          .strictObject({
+            holder: z
+              .strictObject({
+                delegationCode: delegationCodeSchema,
+                mode: floorMode,
+                grantedAt: instant,
+                deadline: instant,
+              })
+              .nullable(),
+            waiting: count.describe('Requests on the speakers list.'),
+          })
+          .nullable()
+          .describe('The room’s floor; null in a room without one.'),
+      }),
+    ),
   }),
 );

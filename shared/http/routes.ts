@@ -39,6 +39,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/sessions/{sessionId}/presence', fn: 'attendance', organizerOnly: true },
   { method: 'GET', path: '/roll-call', fn: 'attendance', organizerOnly: true },
   { method: 'GET', path: '/audit', fn: 'attendance', organizerOnly: true },
+  { method: 'GET', path: '/rooms', fn: 'attendance', organizerOnly: true },
   { method: 'GET', path: '/meeting-events/unmatched', fn: 'attendance', organizerOnly: true },
   { method: 'GET', path: '/me/attendance', fn: 'attendance', organizerOnly: false },
   { method: 'PATCH', path: '/sessions/{sessionId}', fn: 'sessions', organizerOnly: true },

@@ -10,9 +10,10 @@ import type { Delegation, DelegationCategory } from '#domain/delegations.ts';
 import { NotFoundError } from '#domain/errors.ts';
 import type { Identity } from '#domain/identity.ts';
 import type { Participant } from '#domain/participants.ts';
-import type { Session } from '#domain/programme.ts';
+import { joinWindowOf, type Session } from '#domain/programme.ts';
 import type {
   DelegationRepository,
+  FloorRepository,
   LedgerRepository,
   ParticipantRepository,
   ProgrammeRepository,
@@ -291,4 +292,66 @@ export async function myAttendance(deps: ReportDeps, identity: Identity) {
     };
   });
   return { participantId: participant.id, asOf: new Date(asOf).toISOString(), sessions: rooms };
+}
+
+export interface RoomsBoardDeps extends ReportDeps {
+  floors: Pick<FloorRepository, 'get'>;
+}
+
+export type RoomStatus = 'not-open' | 'open' | 'closed';
+
+/**
+ * Organizer course: the secretariat watches every room at once. For each room of the programme, in its
+ * order: its times, whether its doors are open now (its join window), who is in it now online and in
+ * person (from the ledger, as the presence report), and who holds its floor. Nothing is written.
+ */
+export async function roomsBoard(deps: RoomsBoardDeps, identity: Identity) {
+  requireOrganizer(identity);
+  const programme = await deps.programme.get();
+  if (!programme) throw new NotFoundError('UNKNOWN_SESSION', 'The programme is not loaded.');
+  const now = deps.clock.now();
+  const asOf = now.getTime();
+  const rooms = await Promise.all(
+    programme.sessions.map(async (session) => {
+      const { opensAt, closesAt } = joinWindowOf(session);
+      const status: RoomStatus = now < opensAt ? 'not-open' : now >= closesAt ? 'closed' : 'open';
+      // A room that never opened has no ledger yet: nothing to read.
+      const present =
+        status === 'not-open'
+          ? []
+          : (await foldRoom(deps, session, asOf)).filter((r) => r.status === 'present-now');
+      const floor = session.floor ? await deps.floors.get(session.id) : null;
+      return {
+        id: session.id,
+        title: session.title,
+        parent: session.parent,
+        start: session.start,
+        end: session.end,
+        opensAt: opensAt.toISOString(),
+        closesAt: closesAt.toISOString(),
+        status,
+        online: present.filter((r) => r.mode === 'online').length,
+        inPerson: present.filter((r) => r.mode === 'in-person').length,
+        floor: floor
+          ? {
+              holder: floor.holder
+                ? {
+                    delegationCode: floor.holder.delegationCode,
+                    mode: floor.holder.mode,
+                    grantedAt: floor.holder.grantedAt,
+                    deadline: floor.holder.deadline,
+                  }
+                : null,
+              waiting: floor.queue.length,
+            }
+          : null,
+      };
+    }),
+  );
+  return {
+    event: { id: programme.event.id, name: programme.event.name, timeZone: programme.event.timeZone },
+    now: now.toISOString(),
+    groups: programme.groups,
+    rooms,
+  };
 }

@@ -39,6 +39,7 @@ export async function getMyAccess(deps: GetMyAccessDeps, identity: Identity) {
       inPersonSeat: participant.inPersonSeat,
     },
     delegation: { code: delegation.code, name: delegation.name, category: delegation.category },
+    event: { id: programme.event.id, name: programme.event.name, timeZone: programme.event.timeZone },
     now: now.toISOString(),
     sessions: programme.sessions.map((session) => {
       const decision = decideAccess({ participant, category: delegation.category, session, now });

@@ -193,6 +193,7 @@ export const routeExpectations: Record<string, RouteExpectation> = {
     outcomes: organizersOnly,
     request: (ctx) => ({ path: { sessionId: ctx.target.sessionId } }),
   },
+  'GET /rooms': { outcomes: organizersOnly, request: () => ({}) },
   'GET /roll-call': { outcomes: organizersOnly, request: () => ({ query: { category: 'ObserverState' } }) },
   'GET /audit': { outcomes: organizersOnly, request: () => ({ query: { limit: '3' } }) },
   'GET /meeting-events/unmatched': { outcomes: organizersOnly, request: () => ({ query: { limit: '3' } }) },
