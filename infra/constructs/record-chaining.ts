@@ -1,8 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -11,6 +9,7 @@ import { Construct } from 'constructs';
 import { recordedTypes } from '#domain/record-source.ts';
 import { alarmAbove, deadLetterAlarm } from './alarms.ts';
 import { encryptedQueue } from './queues.ts';
+import { everyMinute } from './schedules.ts';
 import { ServiceFunction } from './service-function.ts';
 
 export interface RecordChainingProps {
@@ -119,29 +118,12 @@ export class RecordChaining extends Construct {
       // The programme (Get), the last checkpoint (Query), the shards (Query on byType, then a consistent
       // BatchGet of their heads), the checkpoint's claim (conditional Put).
       .bindTable(table, { actions: ['GetItem', 'Query', 'BatchGetItem', 'PutItem'], indexes: ['byType'] });
-    const rule = new Rule(this, 'SignCheckpointEveryMinute', {
-      description: `floorpass ${props.eventId}: sign a checkpoint of the record when one is due`,
-      schedule: Schedule.rate(Duration.minutes(1)),
-      targets: [
-        new LambdaFunction(this.signer.lambda, { retryAttempts: 2, maxEventAge: Duration.minutes(5) }),
-      ],
-    });
-    NagSuppressions.addResourceSuppressions(rule, [
-      {
-        id: 'Serverless-EventBusDLQ',
-        reason:
-          'A schedule that fires every minute, for an idempotent function: a missed run is made good by the ' +
-          'next one (a checkpoint due is still due). A dead-letter queue would hold only stale ticks.',
-      },
-    ]);
-    NagSuppressions.addResourceSuppressions(this.signer.lambda, [
-      {
-        id: 'Serverless-LambdaDLQ',
-        reason:
-          'Invoked every minute by an EventBridge rule, and idempotent: a failed run is run again a minute ' +
-          'later. Its errors raise the function error alarm.',
-      },
-    ]);
+    everyMinute(
+      this,
+      'SignCheckpointEveryMinute',
+      this.signer,
+      `floorpass ${props.eventId}: sign a checkpoint of the record when one is due`,
+    );
 
     this.alarms = [
       deadLetterAlarm(

@@ -1,6 +1,4 @@
 import { CfnOutput, CustomResource, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { type FunctionName, functionNames, routes } from '#http/routes.ts';
@@ -15,6 +13,7 @@ import { Operations } from '../constructs/operations.ts';
 import { RoomProvisioning } from '../constructs/provisioning.ts';
 import { EventRecord } from '../constructs/record.ts';
 import { RecordChaining } from '../constructs/record-chaining.ts';
+import { everyMinute } from '../constructs/schedules.ts';
 import {
   type ChimeAction,
   ServiceFunction,
@@ -436,30 +435,12 @@ export class EventStack extends Stack {
       this.timers.bindScheduler(fn);
       fn.bindFloorChannel(this.floorChannel);
     }
-    const closeRule = new Rule(this, 'CloseRoomsEveryMinute', {
-      description: `floorpass ${event.id}: close the rooms whose join window has ended`,
-      schedule: Schedule.rate(Duration.minutes(1)),
-      targets: [
-        new LambdaFunction(this.roomCloser.lambda, { retryAttempts: 2, maxEventAge: Duration.minutes(5) }),
-      ],
-    });
-    NagSuppressions.addResourceSuppressions(closeRule, [
-      {
-        id: 'Serverless-EventBusDLQ',
-        reason:
-          'A schedule that fires every minute, for an idempotent function: an invocation EventBridge could not ' +
-          'deliver is made good by the next one a minute later. A dead-letter queue would hold only stale ' +
-          'ticks, nothing to redrive.',
-      },
-    ]);
-    NagSuppressions.addResourceSuppressions(this.roomCloser.lambda, [
-      {
-        id: 'Serverless-LambdaDLQ',
-        reason:
-          'Invoked every minute by an EventBridge rule, and idempotent: a failed run is simply run again a ' +
-          'minute later (rooms already closed are skipped). Its errors raise the function error alarm.',
-      },
-    ]);
+    everyMinute(
+      this,
+      'CloseRoomsEveryMinute',
+      this.roomCloser,
+      `floorpass ${event.id}: close the rooms whose join window has ended`,
+    );
 
     // The verifiable record: the table's stream chained into the record, checkpoints signed every few
     // minutes (docs/record.md).
