@@ -1,5 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { LongestFirstSequencer } from './test/sequencer.ts';
 
 export default defineConfig({
   test: {
@@ -16,8 +15,7 @@ export default defineConfig({
           name: 'backend',
           include: ['test/**/*.test.ts'],
           exclude: ['test/browser/**'],
-          // The longest files first (test/sequencer.ts): the suite's wall time is when its longest file ends.
-          sequence: { groupOrder: 0, sequencer: LongestFirstSequencer },
+          sequence: { groupOrder: 0 },
         },
       },
       // The browser tests run alone, after everything else: a Chromium (and the console's first build)

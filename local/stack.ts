@@ -290,7 +290,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
 
     const client = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'us-east-1' });
-    const streamArn = await createEventTable(client, tableName);
+    const streamArn = await createEventTable(client, tableName, { stream: options.chainRecord === true });
     client.destroy();
 
     // The local stack's own view of the table (seeding, and tests that look into it): not a function's.
@@ -327,7 +327,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const { createChainRecord } = await import('../functions/chain-record.ts');
     const { createSignCheckpoint } = await import('../functions/sign-checkpoint.ts');
     let tableStream: LocalTableStream | null = null;
-    if (options.chainRecord) {
+    if (options.chainRecord && streamArn) {
       const stream = startLocalTableStream({
         endpoint: dynamoEndpoint,
         streamArn,

@@ -5,7 +5,11 @@ import { tableSchema } from '#adapters/dynamodb/table-schema.ts';
  * Creates the event table as the CDK stack defines it (same keys, indexes and stream), waits for it, and
  * returns its stream's ARN.
  */
-export async function createEventTable(client: DynamoDBClient, tableName: string): Promise<string> {
+export async function createEventTable(
+  client: DynamoDBClient,
+  tableName: string,
+  options: { stream?: boolean } = {},
+): Promise<string | null> {
   const { indexes } = tableSchema;
   const attributes = [
     tableSchema.partitionKey,
@@ -16,8 +20,12 @@ export async function createEventTable(client: DynamoDBClient, tableName: string
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      // The record's chainer reads it (docs/record.md), as in the stack (infra/constructs/data.ts).
-      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      // The record's chainer reads it (docs/record.md), as in the stack (infra/constructs/data.ts). Only
+      // where the record is chained: DynamoDB Local, shared by every test file's table, slows down with a
+      // stream on each of them.
+      ...(options.stream
+        ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const } }
+        : {}),
       AttributeDefinitions: attributes.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
       KeySchema: [
         { AttributeName: tableSchema.partitionKey, KeyType: 'HASH' },
@@ -35,7 +43,7 @@ export async function createEventTable(client: DynamoDBClient, tableName: string
   );
   for (;;) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') return Table.LatestStreamArn as string;
+    if (Table?.TableStatus === 'ACTIVE') return Table.LatestStreamArn ?? null;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
