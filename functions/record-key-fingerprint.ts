@@ -7,7 +7,7 @@ import type {
 import { createKmsCheckpointSigner } from '#adapters/kms/checkpoint-signer.ts';
 import { keyFingerprint } from '#domain/record.ts';
 import { logger } from '#observability/logger.ts';
-import { failureReason, respondToCloudFormation } from './lib/cloudformation.ts';
+import { failureReason, respondToCloudFormation, responseBase } from './lib/cloudformation.ts';
 
 /**
  * The record key's fingerprint at deploy time, as a CloudFormation custom resource
@@ -25,12 +25,7 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
   // Named after the key: a new key (a new KeyId) is a replacement, whose Delete of the old one is a no-op.
   const physicalResourceId =
     event.RequestType === 'Delete' ? event.PhysicalResourceId : `record-key-fingerprint-${keyId}`;
-  const base = {
-    PhysicalResourceId: physicalResourceId,
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-  };
+  const base = responseBase(event, physicalResourceId);
   let response: CloudFormationCustomResourceResponse;
   try {
     if (event.RequestType === 'Delete') {

@@ -10,7 +10,7 @@ import { loadConfig } from '#config/env.ts';
 import { validateProgramme } from '#domain/programme.ts';
 import { logger } from '#observability/logger.ts';
 import { seedEvent } from '#use-cases/seed-event.ts';
-import { failureReason, respondToCloudFormation } from './lib/cloudformation.ts';
+import { failureReason, respondToCloudFormation, responseBase } from './lib/cloudformation.ts';
 
 /**
  * Deploy-time seeding, as a CloudFormation custom resource (Custom::FloorpassSeed). Create and Update
@@ -43,12 +43,7 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
   // Stable across updates, so CloudFormation never sees a replacement (and never sends a Delete for one).
   const physicalResourceId =
     event.RequestType === 'Create' ? `${event.LogicalResourceId}-programme` : event.PhysicalResourceId;
-  const base = {
-    PhysicalResourceId: physicalResourceId,
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-  };
+  const base = responseBase(event, physicalResourceId);
   let response: CloudFormationCustomResourceResponse;
   try {
     if (event.RequestType === 'Delete') {

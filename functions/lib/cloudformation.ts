@@ -1,4 +1,4 @@
-import type { CloudFormationCustomResourceResponse } from 'aws-lambda';
+import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse } from 'aws-lambda';
 import { logger } from '#observability/logger.ts';
 
 /**
@@ -27,3 +27,11 @@ export function failureReason(error: unknown, logStreamName: string): string {
   const reason = error instanceof Error ? error.message : String(error);
   return `${reason.slice(0, 2000)} (log stream ${logStreamName})`;
 }
+
+/** The fields every response to `event` carries, whatever its status. */
+export const responseBase = (event: CloudFormationCustomResourceEvent, physicalResourceId: string) => ({
+  PhysicalResourceId: physicalResourceId,
+  StackId: event.StackId,
+  RequestId: event.RequestId,
+  LogicalResourceId: event.LogicalResourceId,
+});

@@ -38,8 +38,15 @@ export type CheckpointOutcome =
 
 export const recordOrigin = (eventId: string) => `floorpass/${eventId}`;
 
-export async function writeCheckpoint(deps: CheckpointDeps): Promise<CheckpointOutcome> {
-  const previous = await deps.checkpoints.latest();
+/**
+ * Signs a checkpoint over the heads now. `latest` is the last claimed checkpoint when the caller has
+ * just read it (the scheduled run), so it is not read twice.
+ */
+export async function writeCheckpoint(
+  deps: CheckpointDeps,
+  latest?: SignedCheckpoint | null,
+): Promise<CheckpointOutcome> {
+  const previous = latest === undefined ? await deps.checkpoints.latest() : latest;
   const before = previous ? parseCheckpointNote(previous.note) : null;
   if (previous && before) await deps.store.put(before.index, previous);
 
@@ -103,5 +110,5 @@ export async function signDueCheckpoint(
   if (!checkpointDue(last?.time ?? null, deps.clock.now(), deps.intervalMinutes, closes)) {
     return { outcome: 'unchanged', index: last?.index ?? null };
   }
-  return writeCheckpoint(deps);
+  return writeCheckpoint(deps, latest);
 }
