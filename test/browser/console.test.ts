@@ -115,7 +115,11 @@ describeInBrowser('Console: in the browser', () => {
     expect(await countdown.getAttribute('data-state')).toBe('running');
     // The delegate's page learns it from the channel, with no reload
     await eventually(() => delegate.locator('.ask').innerText()).toContain('You have the floor');
-    await delegateContext.close();
+    // …and opens the microphone: against the emulator (no media) it says so plainly
+    await eventually(() => delegate.locator('[data-microphone]').getAttribute('data-microphone')).toBe(
+      'no-media',
+    );
+    expect(await delegate.locator('.ask').innerText()).toContain('This local stack has no audio');
     const grantedAt = (await api.call('GET', `/sessions/${ROOM}/floor`, { as: 'moderator@example.org' })).body
       .holder.grantedAt as string;
     await scan('floor');
@@ -129,6 +133,10 @@ describeInBrowser('Console: in the browser', () => {
     expect(await page.locator('.holder').innerText()).toMatch(
       /FRA was cut at the time limit at 11:\d\d:\d\d EDT/,
     );
+    // The delegate's page closes the microphone at the cut, with no reload
+    await eventually(() => delegate.locator('[data-microphone]').count()).toBe(0);
+    await delegate.getByRole('button', { name: 'Ask for the floor' }).waitFor();
+    await delegateContext.close();
   });
 
   it('lets the moderator run a second intervention, in person: overtime is shown, and the moderator ends it', async () => {

@@ -91,7 +91,16 @@ export const en = {
   'floor.ask': 'Ask for the floor',
   'floor.withdraw': 'Withdraw my request',
   'floor.position': 'You are number {position} on the list.',
-  'floor.youHaveIt': 'You have the floor: your microphone is open.',
+  'floor.youHaveIt': 'You have the floor.',
+  'floor.microphone.closed': 'Your microphone is closed.',
+  'floor.microphone.opening': 'Opening your microphone…',
+  'floor.microphone.open': 'Your microphone is open: the room hears you. It closes at the time limit.',
+  'floor.microphone.no-media':
+    'This local stack has no audio (the Chime emulator has no media servers), so no microphone is used here. In a deployed event, your microphone opens now.',
+  'floor.microphone.not-joined':
+    'You have not joined the meeting in this browser, so the room cannot hear you.',
+  'floor.microphone.failed': 'Your microphone could not be opened.',
+  'floor.microphone.joinFirst': 'Join the meeting from My sessions',
   'floor.announce.granted': '{who} has the floor.',
   'floor.announce.warned': '30 seconds left for {who}.',
   'floor.announce.cut': '{who} was cut at the time limit.',
@@ -212,6 +221,10 @@ export const en = {
   'error.SEAT_NOT_AVAILABLE': 'This delegation has no in-person seat.',
   'error.DELEGATION_EXISTS': 'This delegation exists already.',
   'error.EMAIL_IN_USE': 'This email is already registered.',
+  'error.PROMOTION_FAILED':
+    'The meeting did not let you into the room’s main meeting. Ask the moderator to give you the floor again.',
+  'error.MICROPHONE_UNAVAILABLE':
+    'Your browser did not open the microphone. Check that this page may use it, then ask for the floor again.',
   'error.MEETING_UNAVAILABLE': 'The meeting service is busy. Try again in a moment.',
   'error.ROOM_FULL': 'The room is full.',
   'error.NOT_SEAT_HOLDER': 'This person does not hold the seat.',

@@ -94,7 +94,16 @@ export const fr: Record<MessageKey, string> = {
   'floor.ask': 'Demander la parole',
   'floor.withdraw': 'Retirer ma demande',
   'floor.position': 'Vous êtes numéro {position} sur la liste.',
-  'floor.youHaveIt': 'Vous avez la parole : votre micro est ouvert.',
+  'floor.youHaveIt': 'Vous avez la parole.',
+  'floor.microphone.closed': 'Votre micro est fermé.',
+  'floor.microphone.opening': 'Ouverture de votre micro…',
+  'floor.microphone.open': 'Votre micro est ouvert : la salle vous entend. Il se ferme à la limite de temps.',
+  'floor.microphone.no-media':
+    'Cet environnement local n’a pas d’audio (l’émulateur Chime n’a pas de serveurs média) : aucun micro n’est utilisé ici. Lors d’une réunion déployée, votre micro s’ouvre maintenant.',
+  'floor.microphone.not-joined':
+    'Vous n’avez pas rejoint la réunion dans ce navigateur : la salle ne peut pas vous entendre.',
+  'floor.microphone.failed': 'Votre micro n’a pas pu être ouvert.',
+  'floor.microphone.joinFirst': 'Rejoindre la réunion depuis Mes séances',
   'floor.announce.granted': '{who} a la parole.',
   'floor.announce.warned': 'Encore 30 secondes pour {who}.',
   'floor.announce.cut': '{who} a été coupé à la limite de temps.',
@@ -215,6 +224,10 @@ export const fr: Record<MessageKey, string> = {
   'error.SEAT_NOT_AVAILABLE': 'Cette délégation n’a pas de siège en salle.',
   'error.DELEGATION_EXISTS': 'Cette délégation existe déjà.',
   'error.EMAIL_IN_USE': 'Cette adresse est déjà inscrite.',
+  'error.PROMOTION_FAILED':
+    'La réunion ne vous a pas admis dans la réunion principale de la salle. Demandez au modérateur de vous redonner la parole.',
+  'error.MICROPHONE_UNAVAILABLE':
+    'Votre navigateur n’a pas ouvert le micro. Vérifiez que cette page peut l’utiliser, puis redemandez la parole.',
   'error.MEETING_UNAVAILABLE': 'Le service de réunion est occupé. Réessayez dans un instant.',
   'error.ROOM_FULL': 'La salle est pleine.',
   'error.NOT_SEAT_HOLDER': 'Cette personne n’occupe pas le siège.',

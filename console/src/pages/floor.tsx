@@ -6,7 +6,8 @@ import {
 } from '../../../shared/clients/floor-channel-client.ts';
 import { ok, type Schemas } from '../api/client.ts';
 import { ErrorNotice, Loading, PageHeading, ScrollRegion, useLoad } from '../components.tsx';
-import { formatSeconds, formatTime, t } from '../i18n/index.ts';
+import { errorText, formatSeconds, formatTime, t } from '../i18n/index.ts';
+import { closeFloor, type MicrophoneState, openFloor } from '../speaking.ts';
 import { api, config, isOrganizer, signIn } from '../state.ts';
 
 type Floor = Schemas['Floor'];
@@ -65,6 +66,8 @@ export function FloorPage({ sessionId }: { sessionId: string }) {
   const [live, setLive] = useState<'connecting' | 'live' | 'offline'>('connecting');
   const reload = useRef(floor.reload);
   reload.current = floor.reload;
+  const me = context.data?.participantId ?? null;
+  const microphone = useMicrophone(sessionId, !!me && floor.data?.holder?.participantId === me);
 
   useEffect(() => {
     if (context.data) setOffset(Date.parse(context.data.now) - Date.now());
@@ -155,11 +158,52 @@ export function FloorPage({ sessionId }: { sessionId: string }) {
         />
       </div>
       {!ctx.moderator && ctx.mayRequest && (
-        <AskForFloor sessionId={sessionId} mine={mine} holding={holding} onChange={floor.reload} />
+        <AskForFloor
+          sessionId={sessionId}
+          mine={mine}
+          holding={holding}
+          microphone={microphone}
+          onChange={floor.reload}
+        />
       )}
       {isOrganizer.value && <InscribeSpeaker sessionId={sessionId} onChange={floor.reload} />}
     </section>
   );
+}
+
+/**
+ * The holder's microphone follows the floor as the API tells it (the state re-read at each channel event
+ * and at every load), not the channel's events alone: a page opened mid-intervention opens it too.
+ */
+function useMicrophone(sessionId: string, holding: boolean): MicrophoneState {
+  const [microphone, setMicrophone] = useState<MicrophoneState>({ state: 'closed' });
+  const currentState = useRef(microphone);
+  currentState.current = microphone;
+  useEffect(() => {
+    let superseded = false;
+    void (async () => {
+      const media = config.value?.media ?? false;
+      const session = media ? (await import('../meeting.ts')).speakerSession(sessionId) : null;
+      if (!holding) {
+        setMicrophone(closeFloor(session, currentState.current));
+        return;
+      }
+      setMicrophone({ state: 'opening' });
+      const opened = await openFloor({
+        session,
+        media,
+        credentials: () =>
+          ok(api.POST('/sessions/{sessionId}/floor/credentials', { params: { path: { sessionId } } })),
+      });
+      // The floor ended while the microphone was opening: close what was just opened.
+      if (superseded) closeFloor(session, opened);
+      else setMicrophone(opened);
+    })();
+    return () => {
+      superseded = true;
+    };
+  }, [sessionId, holding]);
+  return microphone;
 }
 
 function announce(event: FloorEvent): string {
@@ -456,6 +500,7 @@ function AskForFloor(props: {
   sessionId: string;
   mine: Floor['queue'][number] | null;
   holding: boolean;
+  microphone: MicrophoneState;
   onChange: () => Promise<void>;
 }) {
   const { error, busy, run } = useAction(props.onChange);
@@ -464,7 +509,7 @@ function AskForFloor(props: {
     <div class="ask">
       <h2>{t('floor.yourRequest')}</h2>
       {props.holding ? (
-        <p class="status status-open">{t('floor.youHaveIt')}</p>
+        <Microphone microphone={props.microphone} />
       ) : props.mine ? (
         <>
           <p class="position">{t('floor.position', { position: props.mine.position })}</p>
@@ -497,6 +542,24 @@ function AskForFloor(props: {
         </button>
       )}
       <ErrorNotice error={error} />
+    </div>
+  );
+}
+
+/** What became of the holder's microphone, in words (and `data-microphone` for the tests). */
+function Microphone({ microphone }: { microphone: MicrophoneState }) {
+  const failed = microphone.state === 'failed';
+  return (
+    <div class={`status ${failed ? 'status-refused' : 'status-open'}`} data-microphone={microphone.state}>
+      <p>
+        <strong>{t('floor.youHaveIt')}</strong> {t(`floor.microphone.${microphone.state}`)}
+      </p>
+      {failed && <p>{errorText(microphone.code)}</p>}
+      {microphone.state === 'not-joined' && (
+        <p>
+          <a href="#/sessions">{t('floor.microphone.joinFirst')}</a>
+        </p>
+      )}
     </div>
   );
 }
