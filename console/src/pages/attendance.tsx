@@ -5,14 +5,21 @@ import { formatDuration, formatTime, t } from '../i18n/index.ts';
 import { api } from '../state.ts';
 
 type Category = NonNullable<Schemas['Delegation']['category']>;
-const categories: Category[] = [
-  'MemberState',
-  'ObserverState',
-  'UNEntity',
-  'InternationalOrganization',
-  'CivilSociety',
-  'PrivateSector',
-];
+/**
+ * The categories in the order the filter offers them. The object's type makes the compiler name any
+ * category the API adds or drops (the API's own list is shared/domain/delegations.ts, which pulls in zod).
+ */
+const categoryOrder: Record<Category, number> = {
+  MemberState: 0,
+  ObserverState: 1,
+  UNEntity: 2,
+  InternationalOrganization: 3,
+  CivilSociety: 4,
+  PrivateSector: 5,
+};
+const categories = (Object.keys(categoryOrder) as Category[]).sort(
+  (a, b) => categoryOrder[a] - categoryOrder[b],
+);
 
 /** Attendance for organizers: one room's report, and the roll call by delegation, with CSV downloads. */
 export function AttendancePage({ sessionId }: { sessionId: string | undefined }) {
