@@ -203,6 +203,14 @@ describeInBrowser('Console: in the browser', () => {
     const session1 = page.getByRole('row').filter({ hasText: 'Session I:' });
     // Assess: the board
     await eventually(() => session1.innerText()).toContain('Open');
+    // The day's timeline: a lane per room of the day (as the table's rows), Session I's open, now marked
+    const firstDay = page.locator('.day').first();
+    const timeline = firstDay.locator('svg.timeline-chart');
+    expect(Number(await timeline.getAttribute('data-rooms'))).toBe(
+      await firstDay.locator('table.board tbody tr').count(),
+    );
+    expect(await timeline.locator(`g[data-room="${ROOM}"]`).getAttribute('class')).toContain('lane-open');
+    expect(await timeline.locator('g.now').count()).toBe(1);
     await scan('rooms');
     // Act: the roll call (Member States)
     await page.getByRole('link', { name: 'Attendance', exact: true }).click();

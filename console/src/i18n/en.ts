@@ -157,6 +157,8 @@ export const en = {
   'rooms.attendance': 'Attendance',
   'rooms.attendanceOf': 'Attendance of {room}',
   'rooms.runFloorOf': 'Run the floor of {room}',
+  'rooms.timeline': 'The day as a timeline: each room’s doors (light) and session (dark), times in {zone}.',
+  'rooms.nowMark': 'now',
 
   'attendance.title': 'Attendance',
   'attendance.room': 'Room',

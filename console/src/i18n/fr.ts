@@ -160,6 +160,9 @@ export const fr: Record<MessageKey, string> = {
   'rooms.attendance': 'Présence',
   'rooms.attendanceOf': 'Présence : {room}',
   'rooms.runFloorOf': 'Diriger les débats : {room}',
+  'rooms.timeline':
+    'La journée en chronologie : l’ouverture des portes de chaque salle (clair) et sa séance (foncé), heures de {zone}.',
+  'rooms.nowMark': 'maintenant',
 
   'attendance.title': 'Présence',
   'attendance.room': 'Salle',

@@ -43,6 +43,7 @@ export function RoomsPage() {
       {[...days].map(([day, list]) => (
         <div class="day" key={day}>
           <h2>{formatDay(list[0]?.start ?? now, tz)}</h2>
+          <DayTimeline rooms={list} now={now} timeZone={tz} />
           <ScrollRegion label={formatDay(list[0]?.start ?? now, tz)}>
             <table class="board">
               <thead>
@@ -117,3 +118,108 @@ export function RoomsPage() {
     </section>
   );
 }
+
+const LANE = 30;
+const LABEL = 260;
+const WIDTH = 1000;
+const AXIS = 24;
+
+/**
+ * One day of the programme as a timeline (inline SVG: the CSP allows no inline style, and SVG's
+ * attributes are not styles): one lane per room, its join window as a light band and its session as a
+ * bar (the status told by the bar's class and in the label, not by colour alone), hours in the event's
+ * time zone along the top, and a line at now. The table below says the same in text; this is its picture.
+ */
+function DayTimeline({ rooms, now, timeZone }: { rooms: Room[]; now: string; timeZone: string }) {
+  const from = Math.min(...rooms.map((r) => Date.parse(r.opensAt)));
+  const to = Math.max(...rooms.map((r) => Date.parse(r.closesAt)));
+  if (!(to > from)) return null;
+  const x = (iso: string | number) =>
+    LABEL + ((WIDTH - LABEL - 10) * ((typeof iso === 'number' ? iso : Date.parse(iso)) - from)) / (to - from);
+  const height = AXIS + rooms.length * LANE + 4;
+  const nowAt = Date.parse(now);
+  const captionId = `timeline-${rooms[0]?.id ?? 'day'}`;
+  return (
+    <figure class="timeline">
+      <figcaption id={captionId} class="small">
+        {t('rooms.timeline', { zone: timeZone })}
+      </figcaption>
+      <ScrollRegion label={t('rooms.timeline', { zone: timeZone })}>
+        <svg
+          class="timeline-chart"
+          viewBox={`0 0 ${WIDTH} ${height}`}
+          role="img"
+          aria-labelledby={captionId}
+          data-rooms={rooms.length}
+        >
+          <title>{t('rooms.timeline', { zone: timeZone })}</title>
+          {hourTicks(from, to, timeZone).map((tick) => (
+            <g key={tick.at} class="tick">
+              <line x1={x(tick.at)} x2={x(tick.at)} y1={AXIS - 6} y2={height} />
+              <text x={x(tick.at)} y={AXIS - 10} text-anchor="middle">
+                {tick.label}
+              </text>
+            </g>
+          ))}
+          {rooms.map((room, i) => {
+            const y = AXIS + i * LANE;
+            return (
+              <g key={room.id} class={`lane lane-${room.status}`} data-room={room.id}>
+                <text x={LABEL - 8} y={y + LANE / 2 + 5} text-anchor="end">
+                  {truncate(room.title, 32)}
+                </text>
+                <rect
+                  class="window"
+                  x={x(room.opensAt)}
+                  y={y + 6}
+                  width={Math.max(1, x(room.closesAt) - x(room.opensAt))}
+                  height={LANE - 12}
+                />
+                <rect
+                  class="session"
+                  x={x(room.start)}
+                  y={y + 4}
+                  width={Math.max(2, x(room.end) - x(room.start))}
+                  height={LANE - 8}
+                >
+                  <title>
+                    {`${room.title}: ${formatTime(room.start, timeZone)} – ${formatTime(room.end, timeZone)} · ${t(
+                      `rooms.status.${room.status}`,
+                    )}`}
+                  </title>
+                </rect>
+              </g>
+            );
+          })}
+          {nowAt >= from && nowAt <= to && (
+            <g class="now">
+              <line x1={x(nowAt)} x2={x(nowAt)} y1={AXIS - 6} y2={height} />
+              <text x={x(nowAt) + 4} y={height - 4}>
+                {t('rooms.nowMark')}
+              </text>
+            </g>
+          )}
+        </svg>
+      </ScrollRegion>
+    </figure>
+  );
+}
+
+/** The whole hours between two instants, as the event's time zone counts them (its offset may not be whole). */
+function hourTicks(from: number, to: number, timeZone: string): { at: number; label: string }[] {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const ticks: { at: number; label: string }[] = [];
+  const quarter = 15 * 60_000;
+  for (let at = Math.ceil(from / quarter) * quarter; at <= to; at += quarter) {
+    const label = parts.format(new Date(at));
+    if (label.endsWith(':00')) ticks.push({ at, label });
+  }
+  return ticks;
+}
+
+const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
