@@ -135,7 +135,7 @@ function DayTimeline({ rooms, now, timeZone }: { rooms: Room[]; now: string; tim
   const to = Math.max(...rooms.map((r) => Date.parse(r.closesAt)));
   if (!(to > from)) return null;
   const x = (iso: string | number) =>
-    LABEL + ((WIDTH - LABEL - 10) * ((typeof iso === 'number' ? iso : Date.parse(iso)) - from)) / (to - from);
+    LABEL + ((WIDTH - LABEL - 30) * ((typeof iso === 'number' ? iso : Date.parse(iso)) - from)) / (to - from);
   const height = AXIS + rooms.length * LANE + 4;
   const nowAt = Date.parse(now);
   const captionId = `timeline-${rooms[0]?.id ?? 'day'}`;
@@ -166,7 +166,7 @@ function DayTimeline({ rooms, now, timeZone }: { rooms: Room[]; now: string; tim
             return (
               <g key={room.id} class={`lane lane-${room.status}`} data-room={room.id}>
                 <text x={LABEL - 8} y={y + LANE / 2 + 5} text-anchor="end">
-                  {truncate(room.title, 32)}
+                  {truncate(room.title, 28)}
                 </text>
                 <rect
                   class="window"
