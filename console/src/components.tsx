@@ -89,3 +89,13 @@ export function ScrollRegion({
     </section>
   );
 }
+
+/** A page that could not load: its heading, and the error by its code. */
+export function PageError({ title, error }: { title: string; error: unknown }) {
+  return (
+    <section>
+      <PageHeading title={title} />
+      <ErrorNotice error={error} />
+    </section>
+  );
+}

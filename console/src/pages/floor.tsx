@@ -5,7 +5,7 @@ import {
   type FloorConnection,
 } from '../../../shared/clients/floor-channel-client.ts';
 import { ok, type Schemas } from '../api/client.ts';
-import { ErrorNotice, Loading, PageHeading, ScrollRegion, useLoad } from '../components.tsx';
+import { ErrorNotice, Loading, PageError, PageHeading, ScrollRegion, useLoad } from '../components.tsx';
 import { errorText, formatSeconds, formatTime, t } from '../i18n/index.ts';
 import { closeFloor, type MicrophoneState, openFloor } from '../speaking.ts';
 import { api, config, isOrganizer, signIn } from '../state.ts';
@@ -116,12 +116,7 @@ export function FloorPage({ sessionId }: { sessionId: string }) {
   }, [sessionId]);
 
   if (context.error || floor.error)
-    return (
-      <section>
-        <PageHeading title={t('floor.title')} />
-        <ErrorNotice error={context.error ?? floor.error} />
-      </section>
-    );
+    return <PageError title={t('floor.title')} error={context.error ?? floor.error} />;
   if (!context.data || !floor.data) return <Loading />;
   const ctx = context.data;
   const state = floor.data;

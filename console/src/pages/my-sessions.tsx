@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, ok, type Schemas } from '../api/client.ts';
-import { ErrorNotice, Loading, PageHeading, useLoad } from '../components.tsx';
+import { ErrorNotice, Loading, PageError, PageHeading, useLoad } from '../components.tsx';
 import { errorText, formatDateTime, formatTime, t } from '../i18n/index.ts';
 import { api, config } from '../state.ts';
 
@@ -11,7 +11,7 @@ type Joined = Schemas['JoinCredentials'];
 /** The delegate's page: every room, whether one can join it now, and if not why and when it opens. */
 export function MySessionsPage() {
   const me = useLoad(() => ok(api.GET('/me')), []);
-  if (me.error) return <ErrorPage error={me.error} />;
+  if (me.error) return <PageError title={t('sessions.title')} error={me.error} />;
   if (!me.data) return <Loading />;
   const { participant, delegation, event } = me.data;
   return (
@@ -27,15 +27,6 @@ export function MySessionsPage() {
           <RoomCard key={room.id} room={room} timeZone={event.timeZone} onChange={me.reload} />
         ))}
       </ul>
-    </section>
-  );
-}
-
-function ErrorPage({ error }: { error: unknown }) {
-  return (
-    <section>
-      <PageHeading title={t('sessions.title')} />
-      <ErrorNotice error={error} />
     </section>
   );
 }

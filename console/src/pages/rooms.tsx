@@ -1,5 +1,5 @@
 import { ok, type Schemas } from '../api/client.ts';
-import { ErrorNotice, Loading, PageHeading, ScrollRegion, useLoad } from '../components.tsx';
+import { Loading, PageError, PageHeading, ScrollRegion, useLoad } from '../components.tsx';
 import { formatDateTime, formatDay, formatTime, t } from '../i18n/index.ts';
 import { api } from '../state.ts';
 
@@ -9,13 +9,7 @@ type Room = Board['rooms'][number];
 /** The organizers' rooms board: the programme day by day, each room's status, counts and floor holder. */
 export function RoomsPage() {
   const board = useLoad(() => ok(api.GET('/rooms')), []);
-  if (board.error)
-    return (
-      <section>
-        <PageHeading title={t('rooms.title')} />
-        <ErrorNotice error={board.error} />
-      </section>
-    );
+  if (board.error) return <PageError title={t('rooms.title')} error={board.error} />;
   if (!board.data) return <Loading />;
   const { event, rooms, now } = board.data;
   const tz = event.timeZone;

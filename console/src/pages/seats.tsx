@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ok, type Schemas } from '../api/client.ts';
-import { ErrorNotice, Loading, PageHeading, ScrollRegion, useLoad } from '../components.tsx';
+import { ErrorNotice, Loading, PageError, PageHeading, ScrollRegion, useLoad } from '../components.tsx';
 import { t } from '../i18n/index.ts';
 import { api } from '../state.ts';
 
@@ -21,13 +21,7 @@ async function loadStates() {
  */
 export function SeatsPage({ code }: { code: string | undefined }) {
   const states = useLoad(loadStates, []);
-  if (states.error)
-    return (
-      <section>
-        <PageHeading title={t('seats.title')} />
-        <ErrorNotice error={states.error} />
-      </section>
-    );
+  if (states.error) return <PageError title={t('seats.title')} error={states.error} />;
   if (!states.data) return <Loading />;
   const selected = code ?? '';
   return (
