@@ -568,6 +568,15 @@ export const floorEventSchema = component(
     .describe('What happened on a floor: as recorded, and as the room’s channel carries it.'),
 );
 
+/**
+ * The one channel event that is no floor event: every microphone of the room but the holder's was closed
+ * (POST /sessions/{sessionId}/floor/mute-all). Not an answer of the API, so not in the OpenAPI
+ * document: the channel's AsyncAPI document (asyncapi-document.ts) carries it.
+ */
+export const floorMutedAllEventSchema = z
+  .strictObject({ type: z.literal('muted-all'), roomId: roomIdSchema, at: instant })
+  .describe('Every microphone of the room but the floor holder’s was closed.');
+
 export const floorEndedSchema = component(
   'FloorEnded',
   z.strictObject({ ended: floorEventSchema, floor: floorStateSchema }),

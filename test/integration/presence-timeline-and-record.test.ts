@@ -35,7 +35,10 @@ interface Point {
 }
 
 describe('GET /sessions/{sessionId}/presence/timeline on the local stack', () => {
-  let timeline: { body: { points: Point[]; totals: Record<string, number>; [k: string]: unknown } };
+  let timeline: {
+    status: number;
+    body: { points: Point[]; totals: Record<string, number>; [k: string]: unknown };
+  };
   const point = (hhmm: string) => {
     const found = timeline.body.points.find((p) => p.at === at(hhmm).toISOString());
     if (!found) throw new Error(`no point at ${hhmm}`);
