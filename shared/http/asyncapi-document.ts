@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import packageJson from '../../package.json' with { type: 'json' };
 import { FLOOR_NAMESPACE, floorChannelOf } from '#ports/room-channel.ts';
+import packageJson from '../../package.json' with { type: 'json' };
 import { floorEventSchema, floorMutedAllEventSchema } from './responses.ts';
 
 /**

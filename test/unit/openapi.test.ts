@@ -226,7 +226,7 @@ describe('Module: the floor channel’s AsyncAPI document', () => {
       expect(validate(example.payload), ajv.errorsText(validate.errors)).toBe(true);
     // The schema does refuse: an unknown type, a missing field.
     expect(validate({ ...(examples[0]?.payload as object), type: 'applauded' })).toBe(false);
-    const { at: _at, ...withoutAt } = examples[0]?.payload as Record<string, unknown>;
+    const { at: _at, ...withoutAt } = (examples[0]?.payload ?? {}) as Record<string, unknown>;
     expect(validate(withoutAt)).toBe(false);
     const mutedAll = ajv.compile(channelDocument.components.schemas.FloorMutedAll as JsonObject);
     for (const example of channelDocument.components.messages.FloorMutedAll?.examples ?? [])
