@@ -76,7 +76,12 @@ describeInBrowser('Console: the record and the presence chart, in the browser', 
     await eventually(() =>
       page.locator('figure.chart svg.chart-svg').evaluate((svg) => svg.getBoundingClientRect().right),
     ).toBeLessThanOrEqual(390);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const pageWidth = await page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+          .documentElement.scrollWidth,
+    );
+    expect(pageWidth).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 

@@ -139,7 +139,9 @@ function Plot({ points, timeZone, label }: { points: Point[]; timeZone: string; 
   const yTicks = [...new Set([0, Math.round(top / 2), top])];
   const tickEvery = tickMinutes((last - first) / 60_000, Math.max(2, Math.floor(plotW / 80))) * 60_000;
   const xTicks: number[] = [];
-  for (let ms = Math.ceil(first / tickEvery) * tickEvery; ms <= last; ms += tickEvery) xTicks.push(ms);
+  // A label is about 36 px wide, centred on its tick: none that would be cut at either edge.
+  for (let ms = Math.ceil(first / tickEvery) * tickEvery; ms <= last; ms += tickEvery)
+    if (x(ms) - 18 >= 0 && x(ms) + 18 <= width) xTicks.push(ms);
   const hhmm = (ms: number) =>
     new Intl.DateTimeFormat('en-GB', {
       timeZone,
