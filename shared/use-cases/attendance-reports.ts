@@ -199,7 +199,8 @@ export async function presenceOverTime(
   const from = opensAt.getTime();
   const to = closesAt.getTime();
   const timeline = presenceTimeline({
-    rows: await foldRoom(deps, session, asOf),
+    // A room whose doors have not opened has no ledger yet: nothing to read.
+    rows: asOf > from ? await foldRoom(deps, session, asOf) : [],
     from,
     to,
     stepMs: timelineStep(from, to, query.stepSeconds * 1000),

@@ -139,6 +139,13 @@ describe('GET /sessions/{sessionId}/presence/timeline on the local stack', () =>
     expect(unknown.body.error.code).toBe('UNKNOWN_SESSION');
   });
 
+  it('has no points for a room whose doors have not opened', async () => {
+    const later = await api.call('GET', '/sessions/session-5/presence/timeline', { as: ORG });
+    expect(later.status).toBe(200);
+    expect(later.body).toMatchObject({ points: [], totals: { online: 0, inPerson: 0, people: 0 } });
+    expect(later.body.to).toBe(later.body.from);
+  });
+
   it('is for organizers only', async () => {
     const res = await api.call('GET', '/sessions/session-1/presence/timeline', { as: FRA });
     expect(res.status).toBe(403);
