@@ -1,10 +1,18 @@
 import { httpApi, json, report } from '#http/api.ts';
 import { pathParam } from '#http/path-parameters.ts';
 import { type HttpEvent, jsonBody, queryParams, validate } from '#http/request.ts';
-import { auditQuery, checkInBody, reportFormatQuery, rollCallQuery, unmatchedQuery } from '#http/schemas.ts';
+import {
+  auditQuery,
+  checkInBody,
+  presenceTimelineQuery,
+  reportFormatQuery,
+  rollCallQuery,
+  unmatchedQuery,
+} from '#http/schemas.ts';
 import {
   myAttendance,
   presenceNow,
+  presenceOverTime,
   type ReportFormat,
   rollCall,
   roomsBoard,
@@ -39,6 +47,12 @@ export function createHandler(overrides: RuntimeOverrides = {}) {
       },
       'GET /sessions/{sessionId}/presence': async (event, identity) =>
         json(200, await presenceNow(deps, identity, sessionId(event)), { 'cache-control': 'no-store' }),
+      'GET /sessions/{sessionId}/presence/timeline': async (event, identity) => {
+        const { step } = validate(presenceTimelineQuery, queryParams(event), 'query');
+        return json(200, await presenceOverTime(deps, identity, sessionId(event), { stepSeconds: step }), {
+          'cache-control': 'no-store',
+        });
+      },
       'GET /rooms': async (_event, identity) =>
         json(200, await roomsBoard(deps, identity), { 'cache-control': 'no-store' }),
       'GET /roll-call': async (event, identity) => {

@@ -4,6 +4,7 @@ import { AttendancePage } from './pages/attendance.tsx';
 import { AuditPage } from './pages/audit.tsx';
 import { FloorPage } from './pages/floor.tsx';
 import { MySessionsPage } from './pages/my-sessions.tsx';
+import { RecordPage } from './pages/record.tsx';
 import { RoomsPage } from './pages/rooms.tsx';
 import { SeatsPage } from './pages/seats.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
@@ -55,6 +56,7 @@ function Page({ page, arg }: { page: string; arg: string | undefined }) {
   if (page === 'rooms' && isOrganizer.value) return <RoomsPage />;
   if (page === 'attendance' && isOrganizer.value) return <AttendancePage sessionId={arg} />;
   if (page === 'audit' && isOrganizer.value) return <AuditPage />;
+  if (page === 'record' && isOrganizer.value) return <RecordPage />;
   if (page === 'seats' && isOrganizer.value) return <SeatsPage code={arg} />;
   if (page === 'sessions' || !isOrganizer.value) return <MySessionsPage />;
   return <RoomsPage />;
@@ -68,6 +70,7 @@ function Menu() {
         ['seats', t('nav.seats')],
         ['attendance', t('nav.attendance')],
         ['audit', t('nav.audit')],
+        ['record', t('nav.record')],
       ]
     : [['sessions', t('nav.sessions')]];
   const current = page || items[0]?.[0];

@@ -141,10 +141,11 @@ const httpFunctions: Record<FunctionName, HttpFunctionSpec> = {
     ],
   },
   'record-export': {
-    description: 'GET /record/export: the verifiable record as a bundle an auditor verifies offline',
+    description:
+      'GET /record, GET /record/export: the verifiable record, its state and its bundle for an auditor',
     timeout: Duration.seconds(28),
     // The shards' heads (Query on byType, then a consistent BatchGet), each shard's entries (Query), the
-    // audit record of the export (Put). The checkpoint store, the key and the export bucket are granted
+    // last claimed checkpoint (Query), the audit record of the export (Put). The checkpoint store, the key and the export bucket are granted
     // by the EventRecord construct.
     table: { actions: ['BatchGetItem', 'Query', 'PutItem'], indexes: ['byType'] },
   },

@@ -232,3 +232,96 @@ export function foldAttendance({ events, roomEnd, issuedTo, asOf }: FoldInput): 
  * stays, so the figures of one report always add up.
  */
 const wholeSeconds = (ms: number) => Math.floor(ms / 1000);
+
+/** One point of a room's presence over time: the people in it at any moment of `[at, at + step)`. */
+export interface PresencePoint {
+  at: number;
+  online: number;
+  inPerson: number;
+  /** People in either mode (one who is both online and in person in the bucket counts once). */
+  people: number;
+}
+
+export interface PresenceTimeline {
+  from: number;
+  to: number;
+  stepMs: number;
+  points: PresencePoint[];
+  /** The distinct people present at any moment of [from, to): per mode, and in either. */
+  totals: { online: number; inPerson: number; people: number };
+}
+
+/** The most points a timeline has: past it, the step is widened (a three-day room stays small). */
+export const MAX_TIMELINE_POINTS = 1440;
+const MINUTE = 60_000;
+
+/**
+ * The step a timeline of [from, to) uses: the one asked for, widened to whole minutes until the
+ * timeline has at most MAX_TIMELINE_POINTS points.
+ */
+export function timelineStep(from: number, to: number, requestedMs: number): number {
+  const floor = Math.ceil(Math.max(0, to - from) / MAX_TIMELINE_POINTS / MINUTE) * MINUTE;
+  return Math.max(requestedMs, floor, MINUTE);
+}
+
+/**
+ * A room's presence over time, from the rows the attendance report is made of (foldAttendance): a person
+ * is in the room during each of their stays, from its `from` to its `to` (or `asOf` while it is open),
+ * drop gaps within a stay included, as the report's intervals show them. Each point counts people,
+ * not Chime attendees or stays: a person who rejoins, or has two stays in one bucket, counts once.
+ * The points cover [from, min(to, asOf)): nothing is said of the future.
+ */
+export function presenceTimeline({
+  rows,
+  from,
+  to,
+  stepMs,
+  asOf,
+}: {
+  rows: readonly PresenceRow[];
+  from: number;
+  to: number;
+  stepMs: number;
+  asOf: number;
+}): PresenceTimeline {
+  if (!(stepMs > 0)) throw new RangeError('presenceTimeline: the step must be positive');
+  const end = Math.min(to, asOf);
+  const count = end > from ? Math.ceil((end - from) / stepMs) : 0;
+  if (count > MAX_TIMELINE_POINTS) throw new RangeError('presenceTimeline: too many points; widen the step');
+  const buckets = Array.from({ length: count }, () => ({
+    online: new Set<string>(),
+    inPerson: new Set<string>(),
+  }));
+  const totals = { online: new Set<string>(), inPerson: new Set<string>() };
+
+  for (const row of rows) {
+    for (const stay of row.stays) {
+      const stayEnd = stay.to ?? asOf;
+      // A stay counts in the buckets it overlaps; one of no length, in the bucket of its instant.
+      const overlaps = stay.from < end && (stayEnd > from || (stayEnd === stay.from && stay.from >= from));
+      if (!overlaps) continue;
+      const first = Math.floor((Math.max(stay.from, from) - from) / stepMs);
+      const last = Math.max(first, Math.ceil((Math.min(stayEnd, end) - from) / stepMs) - 1);
+      const mode = row.mode === 'online' ? 'online' : 'inPerson';
+      totals[mode].add(row.participantId);
+      for (let i = first; i <= last && i < count; i++) buckets[i]?.[mode].add(row.participantId);
+    }
+  }
+
+  return {
+    from,
+    to: end > from ? end : from,
+    stepMs,
+    points: buckets.map((b, i) => ({
+      at: from + i * stepMs,
+      online: b.online.size,
+      inPerson: b.inPerson.size,
+      people: new Set([...b.online, ...b.inPerson]).size,
+    })),
+    totals: {
+      online: totals.online.size,
+      inPerson: totals.inPerson.size,
+      people: new Set([...totals.online, ...totals.inPerson]).size,
+    },
+  };
+}

@@ -21,7 +21,9 @@ import {
   participantPageSchema,
   participantSchema,
   presenceSchema,
+  presenceTimelineSchema,
   recordExportSchema,
+  recordStatusSchema,
   rollCallSchema,
   roomClosedSchema,
   roomsBoardSchema,
@@ -43,6 +45,7 @@ import {
   participantImportBody,
   participantListQuery,
   participantUpdateBody,
+  presenceTimelineQuery,
   reportFormatQuery,
   rollCallQuery,
   seatAssignmentBody,
@@ -265,6 +268,21 @@ export const operations: Record<string, OperationDoc> = {
     response: { status: 200, description: 'The open stays.', json: presenceSchema, noStore: true },
     errors: ['UNKNOWN_SESSION'],
   },
+  'GET /sessions/{sessionId}/presence/timeline': {
+    operationId: 'getPresenceTimeline',
+    summary: 'A room’s presence over time: people online and in person, minute by minute',
+    description:
+      'From the room’s doors opening (its join window) to their closing, or to now while they are open: at each point, the people in the room at any moment of the step, online and in person, from the same stays as the attendance report (a drop and reconnect is one stay; a person who rejoins counts once). At most 1,440 points: a longer window widens the step. Not audited: nothing is exported.',
+    tags: attendance,
+    query: presenceTimelineQuery,
+    response: {
+      status: 200,
+      description: 'The points, oldest first.',
+      json: presenceTimelineSchema,
+      noStore: true,
+    },
+    errors: ['UNKNOWN_SESSION'],
+  },
   'GET /rooms': {
     operationId: 'getRoomsBoard',
     summary: 'Every room now: its times, whether its doors are open, who is in it, who holds its floor',
@@ -450,6 +468,16 @@ export const operations: Record<string, OperationDoc> = {
       noStore: true,
     },
     errors: ['UNKNOWN_SESSION'],
+  },
+  'GET /record': {
+    operationId: 'getRecordStatus',
+    summary:
+      'The verifiable record now: its last signed checkpoint, the entries it does not cover yet, the key’s fingerprint (organizers)',
+    description:
+      'The fingerprint is the value an auditor passes to `npm run verify -- <archive> <fingerprint>`; publish it out of band (it is also the stack’s RecordKeyFingerprint output). Nothing is written.',
+    tags: record,
+    response: { status: 200, description: 'The record’s state.', json: recordStatusSchema, noStore: true },
+    errors: [],
   },
   'GET /record/export': {
     operationId: 'exportRecord',

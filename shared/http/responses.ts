@@ -319,6 +319,56 @@ export const presenceSchema = component(
   }),
 );
 
+export const presenceTimelineSchema = component(
+  'PresenceTimeline',
+  z.strictObject({
+    sessionId: roomIdSchema,
+    title: z.string(),
+    asOf: instant,
+    from: instant.describe('The room’s doors open (its join window’s start): the first point.'),
+    to: instant.describe('The end of the last point: the window’s close, or `asOf` while the room is open.'),
+    stepSeconds: count.describe('Seconds between points (the step asked for, or wider; see `step`).'),
+    totals: z
+      .strictObject({ online: count, inPerson: count, people: count })
+      .describe(
+        'The distinct people present at any moment of [from, to): `people` is the attendance report’s `summary.participants` for stays within the window.',
+      ),
+    points: z.array(
+      z
+        .strictObject({ at: instant, online: count, inPerson: count, people: count })
+        .describe(
+          'The people in the room at any moment of [at, at + stepSeconds): a person counts once however many times they rejoined; `people` counts one who was both online and in person once.',
+        ),
+    ),
+  }),
+);
+
+export const recordStatusSchema = component(
+  'RecordStatus',
+  z.strictObject({
+    origin: z.string().describe("floorpass/<event id>: the checkpoints' origin line."),
+    asOf: instant,
+    fingerprint: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .describe(
+        'SHA-256 (lowercase hex) of the record key’s public key (SubjectPublicKeyInfo DER): the value `npm run verify` takes. Compare it with the stack’s RecordKeyFingerprint output or the secretariat’s published notice.',
+      ),
+    lastCheckpoint: z
+      .strictObject({
+        index: count,
+        time: instant,
+        size: count.describe('Entries the checkpoint covers, all shards together.'),
+        shards: count,
+      })
+      .nullable()
+      .describe('The last signed checkpoint; null when none is signed yet.'),
+    entries: count.describe('Entries in the record now, all shards together.'),
+    shards: count,
+    unproven: count.describe('Entries after the last checkpoint: chained, but no signature covers them yet.'),
+  }),
+);
+
 export const rollCallSchema = component(
   'RollCall',
   z.strictObject({
@@ -517,6 +567,15 @@ export const floorEventSchema = component(
     })
     .describe('What happened on a floor: as recorded, and as the room’s channel carries it.'),
 );
+
+/**
+ * The one channel event that is no floor event: every microphone of the room but the holder's was closed
+ * (POST /sessions/{sessionId}/floor/mute-all). Not an answer of the API, so not in the OpenAPI
+ * document: the channel's AsyncAPI document (asyncapi-document.ts) carries it.
+ */
+export const floorMutedAllEventSchema = z
+  .strictObject({ type: z.literal('muted-all'), roomId: roomIdSchema, at: instant })
+  .describe('Every microphone of the room but the floor holder’s was closed.');
 
 export const floorEndedSchema = component(
   'FloorEnded',

@@ -37,6 +37,12 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/sessions/{sessionId}/check-ins', fn: 'attendance', organizerOnly: true },
   { method: 'GET', path: '/sessions/{sessionId}/attendance', fn: 'attendance', organizerOnly: true },
   { method: 'GET', path: '/sessions/{sessionId}/presence', fn: 'attendance', organizerOnly: true },
+  {
+    method: 'GET',
+    path: '/sessions/{sessionId}/presence/timeline',
+    fn: 'attendance',
+    organizerOnly: true,
+  },
   { method: 'GET', path: '/roll-call', fn: 'attendance', organizerOnly: true },
   { method: 'GET', path: '/audit', fn: 'attendance', organizerOnly: true },
   { method: 'GET', path: '/rooms', fn: 'attendance', organizerOnly: true },
@@ -67,6 +73,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/sessions/{sessionId}/floor/mute-all', fn: 'floor', organizerOnly: false },
   { method: 'POST', path: '/sessions/{sessionId}/floor/credentials', fn: 'floor', organizerOnly: false },
   { method: 'GET', path: '/sessions/{sessionId}/interventions', fn: 'floor', organizerOnly: true },
+  { method: 'GET', path: '/record', fn: 'record-export', organizerOnly: true },
   { method: 'GET', path: '/record/export', fn: 'record-export', organizerOnly: true },
 ];
 

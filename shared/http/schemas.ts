@@ -54,6 +54,20 @@ export const checkInBody = z.strictObject({
 // GET /sessions/{sessionId}/attendance
 export const reportFormatQuery = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });
 
+// GET /sessions/{sessionId}/presence/timeline
+export const presenceTimelineQuery = z.strictObject({
+  step: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(3600)
+    .multipleOf(60)
+    .default(60)
+    .describe(
+      'Seconds between points: whole minutes, 60 to 3600. Widened when the room’s window would need more than 1,440 points; the answer says the step used.',
+    ),
+});
+
 // GET /roll-call
 export const rollCallQuery = reportFormatQuery.extend({ category: delegationCategorySchema.optional() });
 

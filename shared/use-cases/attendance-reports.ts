@@ -4,7 +4,13 @@
  * derived from the ledger at read time (shared/domain/attendance.ts), so they give the same answer
  * however the events arrived. Every export is itself audited: who exported what.
  */
-import { foldAttendance, type PresenceRow, type Stay } from '#domain/attendance.ts';
+import {
+  foldAttendance,
+  type PresenceRow,
+  presenceTimeline,
+  type Stay,
+  timelineStep,
+} from '#domain/attendance.ts';
 import { formatCsv } from '#domain/csv.ts';
 import type { Delegation, DelegationCategory } from '#domain/delegations.ts';
 import { NotFoundError } from '#domain/errors.ts';
@@ -172,6 +178,44 @@ export async function presenceNow(deps: ReportDeps, identity: Identity, sessionI
     .sort(byDelegationThenName)
     .map(({ intervals, ...r }) => ({ ...r, since: intervals.at(-1)?.from ?? null }));
   return { sessionId, asOf: new Date(asOf).toISOString(), count: rows.length, rows };
+}
+
+/**
+ * Organizer course: how many people were in a room, online and in person, minute by minute (or by
+ * `stepSeconds`), over its join window up to now. Folded from the same ledger and the same stays as
+ * the attendance report, so its totals are the report's participants. Nothing is written: a chart is
+ * not an export.
+ */
+export async function presenceOverTime(
+  deps: ReportDeps,
+  identity: Identity,
+  sessionId: string,
+  query: { stepSeconds: number },
+) {
+  requireOrganizer(identity);
+  const session = await mustGetSession(deps, sessionId);
+  const asOf = deps.clock.now().getTime();
+  const { opensAt, closesAt } = joinWindowOf(session);
+  const from = opensAt.getTime();
+  const to = closesAt.getTime();
+  const timeline = presenceTimeline({
+    // A room whose doors have not opened has no ledger yet: nothing to read.
+    rows: asOf > from ? await foldRoom(deps, session, asOf) : [],
+    from,
+    to,
+    stepMs: timelineStep(from, to, query.stepSeconds * 1000),
+    asOf,
+  });
+  return {
+    sessionId,
+    title: session.title,
+    asOf: new Date(asOf).toISOString(),
+    from: new Date(timeline.from).toISOString(),
+    to: new Date(timeline.to).toISOString(),
+    stepSeconds: timeline.stepMs / 1000,
+    totals: timeline.totals,
+    points: timeline.points.map((p) => ({ ...p, at: new Date(p.at).toISOString() })),
+  };
 }
 
 export type RollCallStatus = 'in-person' | 'online' | 'absent';

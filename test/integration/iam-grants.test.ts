@@ -80,6 +80,7 @@ async function scenario() {
   await api.call('GET', '/sessions/session-1/attendance', { as: ORG });
   await api.call('GET', '/sessions/session-1/attendance?format=csv', { as: ORG });
   await api.call('GET', '/sessions/session-1/presence', { as: ORG });
+  await api.call('GET', '/sessions/session-1/presence/timeline?step=300', { as: ORG });
   await api.call('GET', '/roll-call', { as: ORG });
   await api.call('GET', '/audit', { as: ORG });
   await api.call('GET', '/meeting-events/unmatched', { as: ORG });
@@ -117,6 +118,7 @@ async function scenario() {
   await stack.pipeline.flush();
   // The record: everything above chained, a checkpoint signed, the record exported.
   await stack.record.checkpoint();
+  await api.call('GET', '/record', { as: ORG });
   await api.call('GET', '/record/export', { as: ORG });
 }
 

@@ -193,6 +193,10 @@ export const routeExpectations: Record<string, RouteExpectation> = {
     outcomes: organizersOnly,
     request: (ctx) => ({ path: { sessionId: ctx.target.sessionId } }),
   },
+  'GET /sessions/{sessionId}/presence/timeline': {
+    outcomes: organizersOnly,
+    request: (ctx) => ({ path: { sessionId: ctx.target.sessionId }, query: { step: '300' } }),
+  },
   'GET /rooms': { outcomes: organizersOnly, request: () => ({}) },
   'GET /roll-call': { outcomes: organizersOnly, request: () => ({ query: { category: 'ObserverState' } }) },
   'GET /audit': { outcomes: organizersOnly, request: () => ({ query: { limit: '3' } }) },
@@ -281,6 +285,7 @@ export const routeExpectations: Record<string, RouteExpectation> = {
     outcomes: organizersOnly,
     request: (ctx) => ({ path: { sessionId: ctx.target.sessionId }, query: { format: 'json' } }),
   },
+  'GET /record': { outcomes: organizersOnly, request: () => ({}) },
   'GET /record/export': { outcomes: organizersOnly, request: () => ({}) },
 };
 

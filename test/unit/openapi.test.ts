@@ -1,14 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { DomainError, errorCodes } from '#domain/errors.ts';
+import { floorChannelAsyncApiDocument, floorChannelAsyncApiJson } from '#http/asyncapi-document.ts';
 import { toHttpError } from '#http/error-mapper.ts';
 import { operations } from '#http/openapi.ts';
 import { type JsonObject, openApiDocument, openApiJson } from '#http/openapi-document.ts';
+import { floorEventSchema } from '#http/responses.ts';
 import { type RouteSpec, routeKey, routes } from '#http/routes.ts';
 import { codesIn, openApiContract } from '../support/openapi-contract.ts';
 
 const document = openApiDocument();
+// ajv-formats is CommonJS: its default export is the plugin under ESM interop.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const committed = new URL('../../docs/openapi.json', import.meta.url);
 type Operation = { responses: Record<string, JsonObject>; security?: unknown };
 const paths = document.paths as Record<string, Record<string, Operation>>;
@@ -165,5 +171,65 @@ describe('Module: the OpenAPI document', () => {
     expect(() => openApiDocument({ routes: [...routes, extra] })).toThrow(
       /routes without an entry in shared\/http\/openapi.ts: GET \/sessions\/\{sessionId\}\/speakers/,
     );
+  });
+});
+
+describe('Module: the floor channel’s AsyncAPI document', () => {
+  const channelDocument = floorChannelAsyncApiDocument() as {
+    asyncapi: string;
+    channels: Record<string, { address: string }>;
+    operations: Record<string, { action: string; channel: { $ref: string } }>;
+    components: {
+      schemas: Record<string, JsonObject>;
+      messages: Record<string, { examples: { payload: unknown }[] }>;
+    };
+  };
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+
+  it('is committed as docs/floor-channel.asyncapi.json, as the generator makes it (else run npm run openapi)', () => {
+    const onDisk = readFileSync(new URL('../../docs/floor-channel.asyncapi.json', import.meta.url), 'utf8');
+    expect(
+      onDisk === floorChannelAsyncApiJson(),
+      'docs/floor-channel.asyncapi.json is stale: run `npm run openapi`',
+    ).toBe(true);
+  });
+
+  it('is AsyncAPI 3.0 with one receive operation on /floor/{sessionId}, and every $ref resolves', () => {
+    expect(channelDocument.asyncapi).toBe('3.0.0');
+    expect(channelDocument.channels.floor?.address).toBe('/floor/{sessionId}');
+    expect(Object.values(channelDocument.operations)).toEqual([
+      expect.objectContaining({ action: 'receive', channel: { $ref: '#/channels/floor' } }),
+    ]);
+    const refs = JSON.stringify(channelDocument).match(/"\$ref":"[^"]+"/g) ?? [];
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) {
+      const pointer = (JSON.parse(`{${ref}}`) as { $ref: string }).$ref.replace(/^#\//, '').split('/');
+      const target = pointer.reduce<unknown>(
+        (node, key) => (node as Record<string, unknown> | undefined)?.[key],
+        channelDocument,
+      );
+      expect(target, ref).toBeDefined();
+    }
+  });
+
+  it('gives the FloorEvent payload from the zod schema, with one valid example per event type', () => {
+    const schema = channelDocument.components.schemas.FloorEvent as {
+      properties: { type: { enum: string[] } };
+    };
+    const types = floorEventSchema.shape.type.options;
+    expect(schema.properties.type.enum).toEqual(types);
+    const validate = ajv.compile(schema);
+    const examples = channelDocument.components.messages.FloorEvent?.examples ?? [];
+    expect(examples.map((e) => (e.payload as { type: string }).type).sort()).toEqual([...types].sort());
+    for (const example of examples)
+      expect(validate(example.payload), ajv.errorsText(validate.errors)).toBe(true);
+    // The schema does refuse: an unknown type, a missing field.
+    expect(validate({ ...(examples[0]?.payload as object), type: 'applauded' })).toBe(false);
+    const { at: _at, ...withoutAt } = (examples[0]?.payload ?? {}) as Record<string, unknown>;
+    expect(validate(withoutAt)).toBe(false);
+    const mutedAll = ajv.compile(channelDocument.components.schemas.FloorMutedAll as JsonObject);
+    for (const example of channelDocument.components.messages.FloorMutedAll?.examples ?? [])
+      expect(mutedAll(example.payload), ajv.errorsText(mutedAll.errors)).toBe(true);
   });
 });

@@ -252,6 +252,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sessions/{sessionId}/presence/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A room’s presence over time: people online and in person, minute by minute
+         * @description From the room’s doors opening (its join window) to their closing, or to now while they are open: at each point, the people in the room at any moment of the step, online and in person, from the same stays as the attendance report (a drop and reconnect is one stay; a person who rejoins counts once). At most 1,440 points: a longer window widens the step. Not audited: nothing is exported.
+         *
+         *     For organizers (the secretariat): anyone else is answered 403 FORBIDDEN.
+         */
+        get: operations["getPresenceTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/roll-call": {
         parameters: {
             query?: never;
@@ -570,6 +592,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The verifiable record now: its last signed checkpoint, the entries it does not cover yet, the key’s fingerprint (organizers)
+         * @description The fingerprint is the value an auditor passes to `npm run verify -- <archive> <fingerprint>`; publish it out of band (it is also the stack’s RecordKeyFingerprint output). Nothing is written.
+         *
+         *     For organizers (the secretariat): anyone else is answered 403 FORBIDDEN.
+         */
+        get: operations["getRecordStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/record/export": {
         parameters: {
             query?: never;
@@ -871,6 +915,49 @@ export interface components {
                 status: "present-now" | "attended" | "issued-never-connected";
                 since: components["schemas"]["Instant"] | null;
             }[];
+        };
+        PresenceTimeline: {
+            sessionId: string;
+            title: string;
+            asOf: components["schemas"]["Instant"];
+            /** @description The room’s doors open (its join window’s start): the first point. */
+            from: components["schemas"]["Instant"];
+            /** @description The end of the last point: the window’s close, or `asOf` while the room is open. */
+            to: components["schemas"]["Instant"];
+            /** @description Seconds between points (the step asked for, or wider; see `step`). */
+            stepSeconds: number;
+            /** @description The distinct people present at any moment of [from, to): `people` is the attendance report’s `summary.participants` for stays within the window. */
+            totals: {
+                online: number;
+                inPerson: number;
+                people: number;
+            };
+            points: {
+                at: components["schemas"]["Instant"];
+                online: number;
+                inPerson: number;
+                people: number;
+            }[];
+        };
+        RecordStatus: {
+            /** @description floorpass/<event id>: the checkpoints' origin line. */
+            origin: string;
+            asOf: components["schemas"]["Instant"];
+            /** @description SHA-256 (lowercase hex) of the record key’s public key (SubjectPublicKeyInfo DER): the value `npm run verify` takes. Compare it with the stack’s RecordKeyFingerprint output or the secretariat’s published notice. */
+            fingerprint: string;
+            /** @description The last signed checkpoint; null when none is signed yet. */
+            lastCheckpoint: {
+                index: number;
+                time: components["schemas"]["Instant"];
+                /** @description Entries the checkpoint covers, all shards together. */
+                size: number;
+                shards: number;
+            } | null;
+            /** @description Entries in the record now, all shards together. */
+            entries: number;
+            shards: number;
+            /** @description Entries after the last checkpoint: chained, but no signature covers them yet. */
+            unproven: number;
         };
         RollCall: {
             asOf: components["schemas"]["Instant"];
@@ -1970,6 +2057,47 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    getPresenceTimeline: {
+        parameters: {
+            query?: {
+                step?: number;
+            };
+            header?: never;
+            path: {
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The points, oldest first. */
+            200: {
+                headers: {
+                    /** @description `no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresenceTimeline"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description `UNKNOWN_SESSION` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getRollCall: {
         parameters: {
             query?: {
@@ -2783,6 +2911,33 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getRecordStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record’s state. */
+            200: {
+                headers: {
+                    /** @description `no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordStatus"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];

@@ -243,6 +243,48 @@ export const en = {
   'error.NO_FLOOR_HOLDER': 'Nobody holds the floor.',
   'error.PARTICIPANT_CHANGED': 'This participant was changed meanwhile. Reload and try again.',
   'error.INTERNAL': 'Something went wrong on the server. Try again.',
+
+  // Presence over time (attendance page) and the record page
+  'nav.record': 'Record',
+  'chart.caption': 'People in the room over time: {room}',
+  'chart.step': '(one point every {minutes} min)',
+  'chart.empty': 'The room’s doors have not opened yet: nothing to show.',
+  'chart.online': 'Online',
+  'chart.inPerson': 'In person',
+  'chart.people': 'People (either)',
+  'chart.time': 'Time',
+  'chart.timeAxis': 'Time ({zone})',
+  'chart.peopleAxis': 'People',
+  'chart.peak': 'Most people at once: {people}, at {time}.',
+  'chart.nobody': 'Nobody has been in the room yet.',
+  'chart.totals': 'People in all: {people} (online: {online}; in person: {inPerson}).',
+  'chart.refresh': 'Refresh the chart',
+  'chart.table': 'Show the figures as a table',
+  'record.title': 'The record',
+  'record.lead':
+    'The verifiable record of {origin}: every access decision, seat change, check-in and floor event, chained and signed. An auditor verifies an export offline.',
+  'record.checkpoint': 'Last signed checkpoint',
+  'record.checkpoint.index': 'Checkpoint',
+  'record.checkpoint.time': 'Signed at',
+  'record.checkpoint.size': 'Covers',
+  'record.checkpoint.sizeValue': '{entries} entries in {shards} shards',
+  'record.checkpoint.none': 'No checkpoint has been signed yet.',
+  'record.unproven':
+    '{unproven} of the record’s {entries} entries came after the last checkpoint: no signature covers them yet.',
+  'record.allCovered': 'The last checkpoint covers all {entries} entries of the record.',
+  'record.fingerprint': 'Key fingerprint',
+  'record.fingerprint.note':
+    'SHA-256 of the signing key’s public key. The auditor must take it from the secretariat’s published notice or the stack’s RecordKeyFingerprint output, not from the export.',
+  'record.export': 'Export',
+  'record.export.lead':
+    'One tar archive: the entries, the signed checkpoints, the public key and the reports recomputed from the entries. The export is audited.',
+  'record.export.button': 'Export the record',
+  'record.export.busy': 'Exporting…',
+  'record.export.done': 'Exported. Entries: {entries}; checkpoints: {checkpoints}; reports: {reports}.',
+  'record.export.download': 'Download {file}',
+  'record.export.expires': '(the link works until {time})',
+  'record.verify': 'Verify it',
+  'record.verify.lead': 'The auditor runs, in a copy of floorpass, with no AWS access:',
 } as const;
 
 export type MessageKey = keyof typeof en;

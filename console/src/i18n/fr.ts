@@ -247,4 +247,47 @@ export const fr: Record<MessageKey, string> = {
   'error.NO_FLOOR_HOLDER': 'Personne n’a la parole.',
   'error.PARTICIPANT_CHANGED': 'Ce participant a été modifié entre-temps. Rechargez et réessayez.',
   'error.INTERNAL': 'Une erreur est survenue sur le serveur. Réessayez.',
+
+  // Presence over time (attendance page) and the record page
+  'nav.record': 'Registre',
+  'chart.caption': 'Personnes présentes dans la salle au fil du temps : {room}',
+  'chart.step': '(un point toutes les {minutes} min)',
+  'chart.empty': 'Les portes de la salle ne sont pas encore ouvertes : rien à afficher.',
+  'chart.online': 'En ligne',
+  'chart.inPerson': 'En présentiel',
+  'chart.people': 'Personnes (l’un ou l’autre)',
+  'chart.time': 'Heure',
+  'chart.timeAxis': 'Heure ({zone})',
+  'chart.peopleAxis': 'Personnes',
+  'chart.peak': 'Affluence maximale : {people}, à {time}.',
+  'chart.nobody': 'Personne n’est encore entré dans la salle.',
+  'chart.totals': 'Personnes au total : {people} (en ligne : {online} ; en présentiel : {inPerson}).',
+  'chart.refresh': 'Actualiser le graphique',
+  'chart.table': 'Afficher les chiffres sous forme de tableau',
+  'record.title': 'Le registre',
+  'record.lead':
+    'Le registre vérifiable de {origin} : chaque décision d’accès, changement de siège, enregistrement à l’entrée et événement relatif à la parole, chaînés et signés. Un auditeur vérifie un export hors ligne.',
+  'record.checkpoint': 'Dernier point de contrôle signé',
+  'record.checkpoint.index': 'Point de contrôle',
+  'record.checkpoint.time': 'Signé le',
+  'record.checkpoint.size': 'Couvre',
+  'record.checkpoint.sizeValue': '{entries} entrées réparties en {shards} segments',
+  'record.checkpoint.none': 'Aucun point de contrôle n’a encore été signé.',
+  'record.unproven':
+    '{unproven} des {entries} entrées du registre sont postérieures au dernier point de contrôle : aucune signature ne les couvre encore.',
+  'record.allCovered': 'Le dernier point de contrôle couvre les {entries} entrées du registre.',
+  'record.fingerprint': 'Empreinte de la clé',
+  'record.fingerprint.note':
+    'SHA-256 de la clé publique de signature. L’auditeur doit la tenir de l’avis publié par le secrétariat ou de la sortie RecordKeyFingerprint de la pile, et non de l’export.',
+  'record.export': 'Export',
+  'record.export.lead':
+    'Une archive tar : les entrées, les points de contrôle signés, la clé publique et les rapports recalculés à partir des entrées. L’export est consigné dans la piste d’audit.',
+  'record.export.button': 'Exporter le registre',
+  'record.export.busy': 'Export en cours…',
+  'record.export.done':
+    'Export effectué. Entrées : {entries} ; points de contrôle : {checkpoints} ; rapports : {reports}.',
+  'record.export.download': 'Télécharger {file}',
+  'record.export.expires': '(le lien est valable jusqu’au {time})',
+  'record.verify': 'Vérification',
+  'record.verify.lead': 'L’auditeur exécute, dans une copie de floorpass, sans accès à AWS :',
 };

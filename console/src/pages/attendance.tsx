@@ -3,6 +3,7 @@ import { download, ok, okJson, type Schemas } from '../api/client.ts';
 import { ErrorNotice, Loading, PageHeading, ScrollRegion, useLoad } from '../components.tsx';
 import { formatDuration, formatTime, t } from '../i18n/index.ts';
 import { api } from '../state.ts';
+import { PresenceChart } from './presence-chart.tsx';
 
 type Category = NonNullable<Schemas['Delegation']['category']>;
 /**
@@ -93,6 +94,7 @@ function SessionReport({ sessionId, timeZone }: { sessionId: string; timeZone: s
         </button>
       </div>
       <ErrorNotice error={error} />
+      <PresenceChart sessionId={sessionId} timeZone={timeZone} />
       {rows.length === 0 ? (
         <p>{t('attendance.none')}</p>
       ) : (
