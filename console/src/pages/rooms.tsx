@@ -149,7 +149,7 @@ function DayTimeline({ rooms, now, timeZone }: { rooms: Room[]; now: string; tim
           <title>{t('rooms.timeline', { zone: timeZone })}</title>
           {hourTicks(from, to, timeZone).map((tick) => (
             <g key={tick.at} class="tick">
-              <line x1={x(tick.at)} x2={x(tick.at)} y1={AXIS - 6} y2={height} />
+              <line class="tick-line" x1={x(tick.at)} x2={x(tick.at)} y1={AXIS - 6} y2={height} />
               <text x={x(tick.at)} y={AXIS - 10} text-anchor="middle">
                 {tick.label}
               </text>
