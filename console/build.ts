@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 export interface ConsoleFile {
-  /** The path under /console/, e.g. `index.html` or `assets/main-5HQ2X.js`. */
+  /** The path beside index.html, e.g. `index.html` or `assets/main-5HQ2X.js`. */
   path: string;
   contentType: string;
   body: Uint8Array;
@@ -78,6 +78,10 @@ export async function buildConsole(options: { minify?: boolean } = {}): Promise<
   return files;
 }
 
+/**
+ * Relative addresses (`assets/…`, and `config.json` in main.tsx): the same build works under /console/
+ * on the dev server and at the root of the CloudFront distribution in AWS.
+ */
 function indexHtml(script: string, style: string): string {
   return `<!doctype html>
 <html lang="en">
@@ -87,8 +91,8 @@ function indexHtml(script: string, style: string): string {
 <meta name="referrer" content="no-referrer">
 <link rel="icon" href="data:,">
 <title>floorpass console</title>
-<link rel="stylesheet" href="/console/${style}">
-<script type="module" src="/console/${script}"></script>
+<link rel="stylesheet" href="${style}">
+<script type="module" src="${script}"></script>
 </head>
 <body>
 <div id="app"><noscript>The floorpass console needs JavaScript.</noscript></div>

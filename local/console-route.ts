@@ -5,17 +5,10 @@
  * In AWS, CloudFront sends the same headers (a response headers policy).
  */
 import type { ConsoleFile } from '../console/build.ts';
+import type { ConsoleConfig } from '../console/src/config.ts';
 import type { LocalRoute } from './dev-server.ts';
 
-/** What the console is told at start: where the floor channel is, and how to sign in. */
-export interface ConsoleConfig {
-  /** The floor channel's WebSocket (AppSync Events protocol), or null when there is none. */
-  eventsUrl: string | null;
-  /** `local`: the persona picker over POST /_local/tokens (never deployed). */
-  signIn: { kind: 'local' };
-  /** Whether meetings have media: false against the local Chime emulator, which has none. */
-  media: boolean;
-}
+export type { ConsoleConfig } from '../console/src/config.ts';
 
 export const consoleContentSecurityPolicy = [
   "default-src 'self'",

@@ -228,6 +228,10 @@ export const en = {
   'error.NO_FLOOR_HOLDER': 'Nobody holds the floor.',
   'error.PARTICIPANT_CHANGED': 'This participant was changed meanwhile. Reload and try again.',
   'error.INTERNAL': 'Something went wrong on the server. Try again.',
+  // Sign-in with the event's identity provider (OIDC, in AWS)
+  'signIn.oidcExplain': 'Sign in with the account the secretariat registered for you.',
+  'signIn.oidcButton': 'Sign in',
+  'signIn.oidcFailed': 'Sign-in did not complete. Try again.',
 } as const;
 
 export type MessageKey = keyof typeof en;

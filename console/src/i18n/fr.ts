@@ -231,4 +231,8 @@ export const fr: Record<MessageKey, string> = {
   'error.NO_FLOOR_HOLDER': 'Personne n’a la parole.',
   'error.PARTICIPANT_CHANGED': 'Ce participant a été modifié entre-temps. Rechargez et réessayez.',
   'error.INTERNAL': 'Une erreur est survenue sur le serveur. Réessayez.',
+  // Sign-in with the event's identity provider (OIDC, in AWS)
+  'signIn.oidcExplain': 'Connectez-vous avec le compte que le secrétariat a enregistré pour vous.',
+  'signIn.oidcButton': 'Se connecter',
+  'signIn.oidcFailed': 'La connexion n’a pas abouti. Veuillez réessayer.',
 };
