@@ -101,10 +101,12 @@ describe('Construct: ConsoleSite', () => {
     // The bucket policy: CloudFront's service principal for this distribution only, and TLS only.
     const policy = Object.values(resources).find(
       (r) =>
-        r.Type === 'AWS::S3::BucketPolicy' && (r.Properties?.Bucket as { Ref?: string }).Ref === bucketId,
+        r.Type === 'AWS::S3::BucketPolicy' &&
+        (r.Properties?.Bucket as { Ref?: string } | undefined)?.Ref === bucketId,
     );
-    const statements = (policy?.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] })
-      .Statement;
+    const statements =
+      (policy?.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] } | undefined)
+        ?.Statement ?? [];
     const allows = statements.filter((s) => s.Effect === 'Allow');
     expect(allows).toEqual([
       expect.objectContaining({
@@ -260,14 +262,17 @@ describe('Construct: ConsoleSite', () => {
     const policies = Object.values(resources).filter(
       (r) =>
         r.Type === 'AWS::IAM::Policy' &&
-        (r.Properties?.Roles as { Ref: string }[]).some((role) =>
+        ((r.Properties?.Roles as { Ref: string }[] | undefined) ?? []).some((role) =>
           role.Ref.startsWith('CustomCDKBucketDeployment'),
         ),
     );
     const statements = policies.flatMap(
       (p) =>
-        (p.Properties?.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] })
-          .Statement,
+        (
+          p.Properties?.PolicyDocument as
+            | { Statement: { Action: string | string[]; Resource: unknown }[] }
+            | undefined
+        )?.Statement ?? [],
     );
     // Assess
     expect(statements.length).toBeGreaterThan(0);
