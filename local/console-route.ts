@@ -2,7 +2,8 @@
  * The console at /console on the dev server: index.html and the hashed assets of console/build.ts,
  * built in memory once, at the first request. Every answer carries a strict Content-Security-Policy (no
  * inline script, no other origin but the local floor channel's WebSocket) and the usual security headers.
- * In AWS, CloudFront sends the same headers (a response headers policy).
+ * In AWS, CloudFront sends the same headers (a response headers policy, infra/constructs/console-site.ts),
+ * with a connect-src naming the AWS endpoints instead of the local WebSocket.
  */
 import type { ConsoleFile } from '../console/build.ts';
 import type { ConsoleConfig } from '../console/src/config.ts';
