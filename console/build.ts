@@ -10,10 +10,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build, buildSync, type OutputFile } from 'esbuild';
 
 export interface ConsoleFile {
-  /** The path under /console/, e.g. `index.html` or `assets/main-5HQ2X.js`. */
+  /** The path beside index.html, e.g. `index.html` or `assets/main-5HQ2X.js`. */
   path: string;
   contentType: string;
   body: Uint8Array;
@@ -33,9 +33,9 @@ const contentTypes: Record<string, string> = {
 const typeOf = (path: string) =>
   contentTypes[path.slice(path.lastIndexOf('.'))] ?? 'application/octet-stream';
 
-/** Builds the console in memory: index.html and its hashed assets. */
-export async function buildConsole(options: { minify?: boolean } = {}): Promise<ConsoleFile[]> {
-  const result = await build({
+/** esbuild's options for the console, shared by the asynchronous build and the synchronous one. */
+function buildOptions(options: { minify?: boolean }): BuildOptions & { write: false; metafile: true } {
+  return {
     absWorkingDir: join(root, '..'),
     entryPoints: { main: join(root, 'src', 'main.tsx') },
     bundle: true,
@@ -60,7 +60,23 @@ export async function buildConsole(options: { minify?: boolean } = {}): Promise<
     legalComments: 'linked',
     logLevel: 'silent',
     define: { 'process.env.NODE_ENV': '"production"' },
-  });
+  };
+}
+
+/** Builds the console in memory: index.html and its hashed assets. */
+export async function buildConsole(options: { minify?: boolean } = {}): Promise<ConsoleFile[]> {
+  return filesOf(await build(buildOptions(options)));
+}
+
+/**
+ * The same build, synchronously: for the CDK app, whose asset bundling (infra/constructs/console-site.ts)
+ * cannot wait for a promise.
+ */
+export function buildConsoleSync(options: { minify?: boolean } = {}): ConsoleFile[] {
+  return filesOf(buildSync(buildOptions(options)));
+}
+
+function filesOf(result: { outputFiles: OutputFile[] }): ConsoleFile[] {
   const files: ConsoleFile[] = result.outputFiles.map((f) => {
     const path = `assets/${relative(outdir, f.path).split('\\').join('/')}`;
     return { path, contentType: typeOf(path), body: f.contents, immutable: true };
@@ -78,6 +94,10 @@ export async function buildConsole(options: { minify?: boolean } = {}): Promise<
   return files;
 }
 
+/**
+ * Relative addresses (`assets/…`, and `config.json` in main.tsx): the same build works under /console/
+ * on the dev server and at the root of the CloudFront distribution in AWS.
+ */
 function indexHtml(script: string, style: string): string {
   return `<!doctype html>
 <html lang="en">
@@ -87,8 +107,8 @@ function indexHtml(script: string, style: string): string {
 <meta name="referrer" content="no-referrer">
 <link rel="icon" href="data:,">
 <title>floorpass console</title>
-<link rel="stylesheet" href="/console/${style}">
-<script type="module" src="/console/${script}"></script>
+<link rel="stylesheet" href="${style}">
+<script type="module" src="${script}"></script>
 </head>
 <body>
 <div id="app"><noscript>The floorpass console needs JavaScript.</noscript></div>
@@ -107,13 +127,18 @@ export const buildId = (files: ConsoleFile[]) =>
 /** `npm run console:build`: writes dist/console/. */
 export async function writeConsole(target = join(root, '..', 'dist', 'console')): Promise<ConsoleFile[]> {
   const files = await buildConsole();
-  rmSync(target, { recursive: true, force: true });
+  writeFiles(files, target, { clear: true });
+  return files;
+}
+
+/** Writes the files under `target` (cleared first if `clear`). */
+export function writeFiles(files: ConsoleFile[], target: string, options: { clear?: boolean } = {}): void {
+  if (options.clear) rmSync(target, { recursive: true, force: true });
   for (const f of files) {
     const path = join(target, f.path);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, f.body);
   }
-  return files;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -29,6 +29,17 @@ export interface DeployConfig {
   corsOrigins: string[];
   /** The verifiable record: the programme's `record` block, its retention required to deploy. */
   record: { checkpointMinutes: number; retentionDays: number };
+  /** The console's hosting: CloudFront's own domain, or a custom domain with its certificate. */
+  console: ConsoleHosting;
+}
+
+export interface ConsoleHosting {
+  /** A custom domain for the console (e.g. console.hlc.example.org); undefined: CloudFront's own. */
+  domainName?: string;
+  /** The ACM certificate for `domainName`, in us-east-1 (CloudFront takes certificates from there only). */
+  certificateArn?: string;
+  /** With an external OIDC provider: the console's client id there (one of the audiences; the first by default). */
+  clientId?: string;
 }
 
 export interface CognitoAuth {
@@ -126,8 +137,31 @@ const contextSchema = z
     emailClaim: z.string().min(1).default('email'),
     groupsClaim: z.string().min(1).optional(),
     organizerGroup: organizerGroupSchema.default('organizers'),
+    consoleDomain: z
+      .string()
+      .regex(
+        /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+        'must be a lower-case host name such as console.example.org',
+      )
+      .optional(),
+    consoleCertificateArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/,
+        'must be the ARN of an ACM certificate in us-east-1 (CloudFront takes certificates from there only)',
+      )
+      .optional(),
+    consoleClientId: z.string().min(1).optional(),
   })
   .superRefine((c, ctx) => {
+    if ((c.consoleDomain === undefined) !== (c.consoleCertificateArn === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.consoleDomain === undefined ? 'consoleDomain' : 'consoleCertificateArn'],
+        message:
+          'consoleDomain and consoleCertificateArn go together (a custom domain needs its certificate)',
+      });
+    }
     if ((c.jwtIssuer === undefined) !== (c.jwtAudience === undefined || c.jwtAudience.length === 0)) {
       ctx.addIssue({
         code: 'custom',
@@ -176,6 +210,12 @@ export function readDeployConfig(node: Node): DeployConfig {
     c.jwtIssuer !== undefined && c.jwtAudience !== undefined
       ? { issuer: c.jwtIssuer, audience: c.jwtAudience }
       : programme.identity;
+  if (c.consoleClientId !== undefined && !external?.audience.includes(c.consoleClientId)) {
+    throw new ConfigError(
+      'floorpass: invalid deployment context\n  - -c consoleClientId: must be one of the OIDC provider’s audiences ' +
+        '(jwtAudience or the programme file’s identity.audience)',
+    );
+  }
   const auth: CognitoAuth | OidcAuth = external
     ? { kind: 'oidc', issuer: external.issuer, audience: [...external.audience] }
     : {
@@ -202,6 +242,11 @@ export function readDeployConfig(node: Node): DeployConfig {
     },
     corsOrigins: c.corsOrigins,
     record: { checkpointMinutes, retentionDays },
+    console: {
+      ...(c.consoleDomain ? { domainName: c.consoleDomain } : {}),
+      ...(c.consoleCertificateArn ? { certificateArn: c.consoleCertificateArn } : {}),
+      ...(c.consoleClientId ? { clientId: c.consoleClientId } : {}),
+    },
   };
 }
 

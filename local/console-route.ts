@@ -2,20 +2,14 @@
  * The console at /console on the dev server: index.html and the hashed assets of console/build.ts,
  * built in memory once, at the first request. Every answer carries a strict Content-Security-Policy (no
  * inline script, no other origin but the local floor channel's WebSocket) and the usual security headers.
- * In AWS, CloudFront sends the same headers (a response headers policy).
+ * In AWS, CloudFront sends the same headers (a response headers policy, infra/constructs/console-site.ts),
+ * with a connect-src naming the AWS endpoints instead of the local WebSocket.
  */
 import type { ConsoleFile } from '../console/build.ts';
+import type { ConsoleConfig } from '../console/src/config.ts';
 import type { LocalRoute } from './dev-server.ts';
 
-/** What the console is told at start: where the floor channel is, and how to sign in. */
-export interface ConsoleConfig {
-  /** The floor channel's WebSocket (AppSync Events protocol), or null when there is none. */
-  eventsUrl: string | null;
-  /** `local`: the persona picker over POST /_local/tokens (never deployed). */
-  signIn: { kind: 'local' };
-  /** Whether meetings have media: false against the local Chime emulator, which has none. */
-  media: boolean;
-}
+export type { ConsoleConfig } from '../console/src/config.ts';
 
 export const consoleContentSecurityPolicy = [
   "default-src 'self'",

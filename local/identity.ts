@@ -9,8 +9,14 @@ export interface LocalIssuer {
   issuer: string;
   audience: string;
   jwks(): Promise<{ keys: unknown[] }>;
-  /** `expiresIn`: a lifetime in seconds (0 gives a token that has already expired), or a jose span ('8h'). */
-  issue(email: string, options?: { groups?: string[]; expiresIn?: number | string }): Promise<string>;
+  /**
+   * `expiresIn`: a lifetime in seconds (0 gives a token that has already expired), or a jose span ('8h').
+   * `claims`: more claims (an OIDC `nonce`, for the console's sign-in test's provider).
+   */
+  issue(
+    email: string,
+    options?: { groups?: string[]; expiresIn?: number | string; claims?: Record<string, unknown> },
+  ): Promise<string>;
   /** The verified claims, or null for a token the authorizer would reject. */
   verify(token: string): Promise<JWTPayload | null>;
 }
@@ -29,9 +35,10 @@ export async function createLocalIssuer(options: {
     async jwks() {
       return { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }] };
     },
-    async issue(email, { groups, expiresIn = '8h' } = {}) {
+    async issue(email, { groups, expiresIn = '8h', claims = {} } = {}) {
       const normalized = email.trim().toLowerCase();
       return new SignJWT({
+        ...claims,
         email: normalized,
         email_verified: true,
         'cognito:groups': groups ?? (options.organizers.includes(normalized) ? ['organizers'] : []),

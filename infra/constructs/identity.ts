@@ -25,6 +25,25 @@ export interface EventIdentityProps {
   eventId: string;
   stage: string | undefined;
   organizerGroup: string;
+  /**
+   * The console's address (`https://<its domain>/`): with a user pool, a callback and sign-out URL of the
+   * app client beside `-c callbackUrls`, so that the console signs in with the authorization code flow.
+   */
+  consoleUrl?: string;
+}
+
+/**
+ * The user pool's hosted sign-in domain, `https://<prefix>.auth.<region>.amazoncognito.com`, known at
+ * synthesis (no reference to the domain resource): the console's Content-Security-Policy names it, and the
+ * distribution that carries that policy must not wait on the identity that waits on the distribution.
+ * The prefix must be unique per Region across AWS: `-c authDomainPrefix`, or the event, stage and account.
+ */
+export function cognitoSignInDomain(auth: CognitoAuth, eventId: string, stage: string | undefined): string {
+  return `https://${cognitoDomainPrefix(auth, eventId, stage)}.auth.${Aws.REGION}.amazoncognito.com`;
+}
+
+function cognitoDomainPrefix(auth: CognitoAuth, eventId: string, stage: string | undefined): string {
+  return auth.domainPrefix ?? `${eventId}${stage ? `-${stage}` : ''}-${Aws.ACCOUNT_ID}`;
 }
 
 /**
@@ -41,6 +60,8 @@ export class EventIdentity extends Construct {
   readonly issuer: string;
   readonly userPool?: UserPool;
   readonly userPoolClient?: UserPoolClient;
+  /** The user pool's hosted sign-in domain (https, no path), when it has one. */
+  readonly signInDomain?: string;
   /** The user pool's pre token generation trigger: organizer group only with TOTP. */
   readonly tokenTrigger?: ServiceFunction;
 
@@ -134,16 +155,22 @@ export class EventIdentity extends Construct {
       description: 'The secretariat: may load participants, assign seats and read the audit trail.',
     });
 
-    const oAuth = auth.callbackUrls.length > 0;
+    // The console's address and any other web client's (-c callbackUrls): the authorization code flow
+    // with PKCE, for a public client (no secret: a browser cannot keep one).
+    const callbackUrls = [...auth.callbackUrls, ...(props.consoleUrl ? [props.consoleUrl] : [])];
+    const oAuth = callbackUrls.length > 0;
     const client = userPool.addClient('WebClient', {
       generateSecret: false,
       // SRP for people; the admin password flow needs IAM credentials (IT staff's first-join check, scripts).
       authFlows: { userSrp: true, adminUserPassword: true },
       preventUserExistenceErrors: true,
+      // Sign-out revokes the refresh token (POST /oauth2/revoke), and with it the tokens it gave.
       enableTokenRevocation: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.days(7),
+      // The event lasts three days: one sign-in carries a tab through it, and a refresh token taken from a
+      // tab is worthless afterwards. The console keeps it in sessionStorage and revokes it at sign-out.
+      refreshTokenValidity: Duration.days(3),
       // Users may read their profile but not change it: the email is the registry key, managed by IT.
       readAttributes: new ClientAttributes().withStandardAttributes({ email: true, emailVerified: true }),
       writeAttributes: new ClientAttributes(),
@@ -152,20 +179,19 @@ export class EventIdentity extends Construct {
         ? {
             oAuth: {
               flows: { authorizationCodeGrant: true },
-              scopes: [OAuthScope.OPENID, OAuthScope.EMAIL],
-              callbackUrls: auth.callbackUrls,
-              logoutUrls: auth.callbackUrls,
+              scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+              callbackUrls,
+              logoutUrls: callbackUrls,
             },
           }
         : { disableOAuth: true }),
     });
     if (oAuth) {
-      // Hosted sign-in for the authorization-code flow. The prefix must be unique per Region across
-      // AWS: the account id makes the default so.
-      const suffix = props.stage ? `-${props.stage}` : '';
+      // Hosted sign-in for the authorization-code flow (cognitoSignInDomain: the same name, as a string).
       userPool.addDomain('SignIn', {
-        cognitoDomain: { domainPrefix: auth.domainPrefix ?? `${props.eventId}${suffix}-${Aws.ACCOUNT_ID}` },
+        cognitoDomain: { domainPrefix: cognitoDomainPrefix(auth, props.eventId, props.stage) },
       });
+      this.signInDomain = cognitoSignInDomain(auth, props.eventId, props.stage);
     }
 
     if (auth.mfa === 'optional') {

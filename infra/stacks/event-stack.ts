@@ -4,10 +4,11 @@ import type { Construct } from 'constructs';
 import { type FunctionName, functionNames, routes } from '#http/routes.ts';
 import type { DeployConfig } from '../config.ts';
 import { EventApi } from '../constructs/api.ts';
+import { ConsoleSite } from '../constructs/console-site.ts';
 import { EventData } from '../constructs/data.ts';
 import { FloorChannel } from '../constructs/floor-channel.ts';
 import { FloorTimers } from '../constructs/floor-timers.ts';
-import { EventIdentity } from '../constructs/identity.ts';
+import { cognitoSignInDomain, EventIdentity } from '../constructs/identity.ts';
 import { MeetingEvents } from '../constructs/meeting-events.ts';
 import { Operations } from '../constructs/operations.ts';
 import { RoomProvisioning } from '../constructs/provisioning.ts';
@@ -187,6 +188,8 @@ export class EventStack extends Stack {
   readonly record: EventRecord;
   /** The record's chainer (the table's stream) and checkpoint signer. */
   readonly recordChaining: RecordChaining;
+  /** The console: S3 behind CloudFront, with its config.json. */
+  readonly console: ConsoleSite;
 
   constructor(scope: Construct, id: string, props: EventStackProps) {
     const { config } = props;
@@ -329,11 +332,22 @@ export class EventStack extends Stack {
     });
     seed.node.addDependency(this.seedFunction.role);
 
+    // The console first: its address goes into the user pool client's callback URLs and the API's CORS.
+    this.console = new ConsoleSite(this, 'Console', {
+      ...config.console,
+      accessLogsBucket: this.record.accessLogsBucket,
+      identityOrigin:
+        config.auth.kind === 'cognito'
+          ? cognitoSignInDomain(config.auth, event.id, config.stage)
+          : new URL(config.auth.issuer).origin,
+    });
+
     this.identity = new EventIdentity(this, 'Identity', {
       auth: config.auth,
       eventId: event.id,
       stage: config.stage,
       organizerGroup: config.claims.organizerGroup,
+      consoleUrl: this.console.url,
     });
 
     // Who may follow a room's floor, asked by AppSync Events on each subscribe (onSubscribe, direct Lambda
@@ -365,7 +379,37 @@ export class EventStack extends Stack {
       routes,
       functions,
       authorizer: this.identity.authorizer,
-      corsOrigins: config.corsOrigins,
+      corsOrigins: [...config.corsOrigins, this.console.origin],
+    });
+
+    const { userPoolClient, signInDomain } = this.identity;
+    if (config.auth.kind === 'cognito' && (!userPoolClient || !signInDomain)) {
+      throw new Error(
+        'EventStack: a Cognito event needs its app client and hosted sign-in domain for the console',
+      );
+    }
+    this.console.publish({
+      apiUrl: this.api.url,
+      eventsUrl: this.floorChannel.realtimeUrl,
+      eventsHost: this.floorChannel.httpDomain,
+      signIn:
+        config.auth.kind === 'cognito'
+          ? {
+              kind: 'oidc',
+              issuer: this.identity.issuer,
+              clientId: userPoolClient?.userPoolClientId ?? '',
+              scopes: ['openid', 'email', 'profile'],
+              redirectUri: this.console.url,
+              cognitoDomain: signInDomain ?? '',
+            }
+          : {
+              kind: 'oidc',
+              issuer: config.auth.issuer,
+              clientId: config.console.clientId ?? (config.auth.audience[0] as string),
+              scopes: ['openid', 'email', 'profile'],
+              redirectUri: this.console.url,
+            },
+      media: true,
     });
 
     // The floor's timers (warnings, deadlines, graces, cuts to retry), second-precise.
@@ -513,6 +557,18 @@ export class EventStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: this.console.url,
+      description: 'The console: organizers, moderators and delegates sign in here',
+    });
+    new CfnOutput(this, 'ConsoleCallbackUrl', {
+      value: this.console.url,
+      description:
+        config.auth.kind === 'cognito'
+          ? 'The console’s OIDC redirect and sign-out URL (registered with the user pool’s app client by this stack)'
+          : 'The console’s OIDC redirect and post-logout URL: register it with the event’s identity provider for client ' +
+            (config.console.clientId ?? config.auth.audience[0]),
+    });
     new CfnOutput(this, 'JwtIssuer', { value: this.identity.issuer, description: 'Issuer the API trusts' });
     if (this.identity.userPool && this.identity.userPoolClient) {
       new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });

@@ -27,14 +27,14 @@ export type Api = ReturnType<typeof createApi>;
 
 /** A client that sends the signed-in person's token with each request (and nowhere else). */
 export function createApi(
-  token: () => string | null,
+  token: () => Promise<string | null>,
   onUnauthenticated: () => void = () => undefined,
   baseUrl = globalThis.location?.origin ?? '',
 ) {
   const client = createClient<paths>({ baseUrl });
   client.use({
-    onRequest({ request }) {
-      const t = token();
+    async onRequest({ request }) {
+      const t = await token();
       if (t) request.headers.set('authorization', `Bearer ${t}`);
       return request;
     },

@@ -1,8 +1,8 @@
 /**
  * Signing in, behind one interface: the console asks a `SignInMethod` for the current token and never
  * looks at how it was obtained. Locally, `LocalPersonaSignIn` asks the dev server's identity issuer
- * (POST /_local/tokens) for a persona's token. In AWS an OIDC authorization-code + PKCE implementation
- * (Cognito's hosted UI or the event's own provider, with refresh) takes its place behind the same interface.
+ * (POST /_local/tokens) for a persona's token. In AWS, `OidcSignIn` (auth/oidc.ts: authorization code +
+ * PKCE against Cognito's hosted UI or the event's own provider, with refresh) takes its place.
  *
  * The token is a bearer secret: it is kept in sessionStorage (gone with the tab), sent only in the
  * Authorization header of the API and the floor channel's handshake, and never shown or logged.
@@ -18,29 +18,58 @@ export interface SignInMethod {
   readonly kind: 'local' | 'oidc';
   /** The account signed in, or null. */
   current(): Account | null;
-  /** A valid token for the API, or null when signed out (an OIDC method refreshes it here). */
-  token(): string | null;
+  /**
+   * A valid ID token for the API and the floor channel, or null when signed out. Asynchronous: an OIDC
+   * method refreshes an expiring token here, before answering.
+   */
+  token(): Promise<string | null>;
   signOut(): void;
 }
 
+/**
+ * The part of the Web Storage API the sign-in methods use: sessionStorage in the page, a fake in the
+ * unit tests (which run in Node, without the DOM's types).
+ */
+export interface SessionStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** The page's sessionStorage. */
+export const pageSessionStorage = (): SessionStore =>
+  (globalThis as unknown as { sessionStorage: SessionStore }).sessionStorage;
+
 const STORAGE_KEY = 'floorpass.local-token';
 
-/** Reads a JWT's payload to shape the UI (email, groups). Not a verification: the API verifies. */
-function claimsOf(token: string): Account | null {
+/** A JWT's payload, read but not verified (the API verifies), or null when it is not one. */
+export function payloadOf(token: string): Record<string, unknown> | null {
   try {
     const payload = token.split('.')[1] ?? '';
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
-    const claims = JSON.parse(json) as Record<string, unknown>;
-    const groups = claims['cognito:groups'] ?? claims.groups ?? [];
-    const exp = typeof claims.exp === 'number' ? claims.exp : 0;
-    if (exp * 1000 < Date.now()) return null;
-    return {
-      email: typeof claims.email === 'string' ? claims.email : '',
-      groups: Array.isArray(groups) ? groups.map(String) : [],
-    };
+    const json = new TextDecoder().decode(
+      Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)),
+    );
+    const claims = JSON.parse(json) as unknown;
+    return claims && typeof claims === 'object' ? (claims as Record<string, unknown>) : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * Reads a JWT's payload to shape the UI (email, groups). Not a verification: the API verifies. An expired
+ * token gives null unless `allowExpired` (an OIDC session with a refresh token is still signed in).
+ */
+export function claimsOf(token: string, options: { allowExpired?: boolean } = {}): Account | null {
+  const claims = payloadOf(token);
+  if (!claims) return null;
+  const groups = claims['cognito:groups'] ?? claims.groups ?? [];
+  const exp = typeof claims.exp === 'number' ? claims.exp : 0;
+  if (!options.allowExpired && exp * 1000 < Date.now()) return null;
+  return {
+    email: typeof claims.email === 'string' ? claims.email : '',
+    groups: Array.isArray(groups) ? groups.map(String) : [],
+  };
 }
 
 /** The local personas: sign in as one with a click. Local development only: the route is never deployed. */
@@ -49,7 +78,7 @@ export class LocalPersonaSignIn implements SignInMethod {
   private value: string | null;
 
   constructor(
-    private readonly storage: Storage = sessionStorage,
+    private readonly storage: SessionStore = pageSessionStorage(),
     private readonly fetchFn: typeof fetch = fetch.bind(globalThis),
   ) {
     this.value = storage.getItem(STORAGE_KEY);
@@ -75,7 +104,7 @@ export class LocalPersonaSignIn implements SignInMethod {
     return this.value ? claimsOf(this.value) : null;
   }
 
-  token(): string | null {
+  async token(): Promise<string | null> {
     return this.value;
   }
 

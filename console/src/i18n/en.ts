@@ -285,6 +285,10 @@ export const en = {
   'record.export.expires': '(the link works until {time})',
   'record.verify': 'Verify it',
   'record.verify.lead': 'The auditor runs, in a copy of floorpass, with no AWS access:',
+  // Sign-in with the event's identity provider (OIDC, in AWS)
+  'signIn.oidcExplain': 'Sign in with the account the secretariat registered for you.',
+  'signIn.oidcButton': 'Sign in',
+  'signIn.oidcFailed': 'Sign-in did not complete. Try again.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -290,4 +290,8 @@ export const fr: Record<MessageKey, string> = {
   'record.export.expires': '(le lien est valable jusqu’au {time})',
   'record.verify': 'Vérification',
   'record.verify.lead': 'L’auditeur exécute, dans une copie de floorpass, sans accès à AWS :',
+  // Sign-in with the event's identity provider (OIDC, in AWS)
+  'signIn.oidcExplain': 'Connectez-vous avec le compte que le secrétariat a enregistré pour vous.',
+  'signIn.oidcButton': 'Se connecter',
+  'signIn.oidcFailed': 'La connexion n’a pas abouti. Veuillez réessayer.',
 };

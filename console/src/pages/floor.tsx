@@ -85,7 +85,13 @@ export function FloorPage({ sessionId }: { sessionId: string }) {
       // A dropped line is reconnected (2 s, then up to 30 s apart); a refusal (FloorChannelError) is final.
       for (let attempt = 0; !stopped; attempt++) {
         try {
-          connection = await connectFloorChannel({ url, token: () => signIn.token() ?? '', WebSocket });
+          const httpHost = config.value?.eventsHost;
+          connection = await connectFloorChannel({
+            url,
+            ...(httpHost ? { httpHost } : {}),
+            token: async () => (await signIn.token()) ?? '',
+            WebSocket,
+          });
           const subscription = await connection.subscribe(sessionId);
           if (stopped) return connection.close();
           attempt = 0;
