@@ -440,10 +440,10 @@ describe('Chunked import (the console’s progress)', () => {
 
     // Act
     const one = await api.call('POST', '/participants/import', { as: ORG, body: single });
-    const parts = [];
+    const parts: { body: Record<string, number> }[] = [];
     for (const chunk of chunks)
       parts.push(await api.call('POST', '/participants/import', { as: ORG, body: chunk }));
-    const rerun = [];
+    const rerun: { body: Record<string, number> }[] = [];
     for (const chunk of chunks)
       rerun.push(await api.call('POST', '/participants/import', { as: ORG, body: chunk }));
 
@@ -454,7 +454,9 @@ describe('Chunked import (the console’s progress)', () => {
     expect(['rows', 'created', 'updated', 'unchanged'].map((k) => sum(parts, k))).toEqual([450, 450, 0, 0]);
     expect(sum(rerun, 'unchanged')).toBe(450);
     const shape = (items: Row[]) =>
-      items.map((p) => ({ ...p, email: p.email.split('@')[0] })).sort((a, b) => (a.email < b.email ? -1 : 1));
+      items
+        .map((p) => ({ ...p, email: p.email.split('@')[0] ?? '' }))
+        .sort((a, b) => (a.email < b.email ? -1 : 1));
     const fromOne = (await listAll('q=single.example.org')).map(({ name, email, delegation, role }) => ({
       name,
       email,
