@@ -612,7 +612,11 @@ function ParticipantList() {
       <p class="visually-hidden" aria-live="polite">
         {notice}
       </p>
-      {notice && <p class="notice notice-ok">{notice}</p>}
+      {notice && (
+        <p id="list-notice" class="notice notice-ok">
+          {notice}
+        </p>
+      )}
       <ErrorNotice error={error ?? page.error ?? delegations.error} />
       {revoking && (
         <ConfirmRevoke
