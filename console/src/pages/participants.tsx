@@ -95,6 +95,8 @@ function ImportPanel() {
   const [stage, setStage] = useState<Stage>({ kind: 'edited' });
   const [onlyErrors, setOnlyErrors] = useState(true);
   const [dragging, setDragging] = useState(false);
+  /** Cells changed since the last check: the errors shown may be stale, and importing needs a check. */
+  const [dirty, setDirty] = useState(false);
   const [requestError, setRequestError] = useState<unknown>(null);
   const input = useRef<HTMLInputElement>(null);
 
@@ -102,6 +104,7 @@ function ImportPanel() {
     setFile(null);
     setFileError(null);
     setRequestError(null);
+    setDirty(false);
     setStage({ kind: 'edited' });
     try {
       // The API's own readers: the rows shown are the rows the API would read from the same file.
@@ -121,6 +124,7 @@ function ImportPanel() {
   const check = async () => {
     if (!file) return;
     setRequestError(null);
+    setDirty(false);
     setStage({ kind: 'checking' });
     try {
       const answer = await ok(api.POST('/participants/import/dry-run', { body: file.rows.map(toImportRow) }));
@@ -177,6 +181,7 @@ function ImportPanel() {
     rows[index] = { ...(rows[index] as FileRow), [column]: value };
     setFile({ ...file, rows });
     // The errors stay shown (the person is fixing them) until the next check; importing needs one.
+    setDirty(true);
     if (stage.kind === 'ready') setStage({ kind: 'edited' });
   };
 
@@ -256,6 +261,7 @@ function ImportPanel() {
             onFirstError={goToFirstError}
             firstError={firstError}
           />
+          {dirty && <p class="notice">{t('participants.import.recheck')}</p>}
           <ErrorNotice error={requestError ?? (stage.kind === 'failed' ? stage.error : null)} />
           <div class="actions">
             {stage.kind !== 'done' && (
@@ -377,7 +383,6 @@ function ImportStatus({
       </div>
     );
   }
-  if (stage.kind === 'edited') return null;
   return null;
 }
 
