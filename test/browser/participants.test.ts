@@ -30,6 +30,12 @@ const csv = [
   'Chiara Rossi,chiara.rossi@browser.example.org,ITA,Delegate',
 ].join('\r\n');
 
+type ImportAudit = { id: string; action: string; details: { rows: number } };
+const importAudits = async (): Promise<ImportAudit[]> =>
+  (
+    await api.call('GET', '/audit?outcome=succeeded&limit=500', { as: 'organizer@example.org' })
+  ).body.items.filter((a: ImportAudit) => a.action === 'participants.import');
+
 describeInBrowser('Console: the Participants page, in the browser', () => {
   beforeAll(async () => {
     [stack, browser] = await Promise.all([startTestStack({ provisioning: false }), launchChromium()]);
@@ -109,6 +115,57 @@ describeInBrowser('Console: the Participants page, in the browser', () => {
     expect(stored.body.items).toEqual([
       expect.objectContaining({ name: 'Bruno Keller', delegation: 'CHE', role: 'Delegate', revoked: false }),
     ]);
+  });
+
+  it('edits a participant in place, saying what it did to live credentials', async () => {
+    // Act: Bruno Keller (listed above) becomes Head of Delegation
+    await page.getByRole('button', { name: 'Edit Bruno Keller' }).click();
+    const form = page.getByRole('group', { name: 'Edit Bruno Keller' });
+    await eventually(() =>
+      page.evaluate(() => (globalThis as unknown as Doc).document.activeElement?.id),
+    ).toBe('edit-name');
+    await form.getByLabel('Role').selectOption('HeadOfDelegation');
+    await form.getByRole('button', { name: 'Save' }).click();
+
+    // Assess
+    await eventually(() => page.locator('#list-notice').innerText()).toBe(
+      'Bruno Keller was saved. No live online credentials were affected.',
+    );
+    const stored = await api.call('GET', '/participants?q=bruno.keller', { as: 'organizer@example.org' });
+    expect(stored.body.items[0].role).toBe('HeadOfDelegation');
+  });
+
+  it('imports a file of 600 rows in parts, the bar counting the rows committed', async () => {
+    // Prepare
+    const before = new Set((await importAudits()).map((a) => a.id));
+    const rows = Array.from(
+      { length: 600 },
+      (_, i) => `Person ${i},person.${i}@bulk.example.org,NOR,Delegate`,
+    );
+    await page.getByLabel('CSV file', { exact: true }).setInputFiles({
+      name: 'bulk.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(['name,email,delegation,role', ...rows].join('\n')),
+    });
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    await eventually(() => page.getByText('The file is valid: 600 to create').isVisible()).toBe(true);
+
+    // Act
+    await page.getByRole('button', { name: 'Import 600 rows' }).click();
+
+    // Assess
+    await eventually(() =>
+      page.getByText('Import complete: 600 created, 0 updated, 0 unchanged.').isVisible(),
+    ).toBe(true);
+    const bar = page.getByRole('progressbar', { name: 'Import progress' });
+    expect([await bar.getAttribute('value'), await bar.getAttribute('max')]).toEqual(['600', '600']);
+    expect(await page.locator('.progress p[aria-live]').innerText()).toBe('600 of 600 rows imported.');
+    // The parts in the audit: each an import of its own (the clock is frozen, so read them as a set).
+    const parts = (await importAudits())
+      .filter((a) => !before.has(a.id))
+      .map((a) => a.details.rows)
+      .sort();
+    expect(parts).toEqual([100, 250, 250]);
   });
 
   it('revokes a participant who has a live attendee, after a confirmation, and says "1 live attendee deleted"', async () => {
