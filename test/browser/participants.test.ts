@@ -103,6 +103,10 @@ describeInBrowser('Console: the Participants page, in the browser', () => {
     expect(
       await page.locator('#import-progress').evaluate((p) => (p as unknown as { value: number }).value),
     ).toBe(3);
+    // The list below reads the participants again: the new ones are there with no filter
+    await eventually(() => page.getByRole('table', { name: 'Participants, page 1' }).innerText()).toContain(
+      'amina.diallo@browser.example.org',
+    );
     await page.getByLabel('Name or email contains').fill('keller');
     await page.getByRole('button', { name: 'Filter' }).click();
     const listed = page

@@ -61,13 +61,15 @@ function rowErrorText(e: RowError): string {
 
 /** Participants (organizers): CSV import with row errors and progress; the list, filtered; edit; revoke. */
 export function ParticipantsPage() {
+  // Moves when an import wrote something, so that the list below reads the participants again.
+  const [imports, setImports] = useState(0);
   return (
     <section>
       <PageHeading title={t('participants.title')}>
         <p class="lead">{t('participants.lead')}</p>
       </PageHeading>
-      <ImportPanel />
-      <ParticipantList />
+      <ImportPanel onImported={() => setImports((n) => n + 1)} />
+      <ParticipantList imports={imports} />
     </section>
   );
 }
@@ -89,7 +91,7 @@ type Stage =
 
 const toImportRow = (r: FileRow) => ({ ...r, role: r.role as Role }) satisfies ImportRow;
 
-function ImportPanel() {
+function ImportPanel({ onImported }: { onImported: () => void }) {
   const [file, setFile] = useState<{ name: string; rows: FileRow[] } | null>(null);
   const [fileError, setFileError] = useState<{ key: MessageKey; detail?: string } | null>(null);
   const [stage, setStage] = useState<Stage>({ kind: 'edited' });
@@ -169,10 +171,12 @@ function ImportPanel() {
           e.detail.errors = e.detail.errors.map((r) => ({ ...r, row: r.row + start }));
         }
         setStage({ kind: 'failed', done, error: e });
+        if (done > 0) onImported();
         return;
       }
     }
     setStage({ kind: 'done', ...total });
+    onImported();
   };
 
   const edit = (index: number, column: Column, value: string) => {
@@ -479,7 +483,7 @@ interface Filters {
   q: string;
 }
 
-function ParticipantList() {
+function ParticipantList({ imports }: { imports: number }) {
   const delegations = useLoad(() => ok(api.GET('/delegations')), []);
   const [filters, setFilters] = useState<Filters>({ delegation: '', role: '', status: '', q: '' });
   const [draft, setDraft] = useState<Filters>(filters);
@@ -501,7 +505,7 @@ function ParticipantList() {
           },
         }),
       ),
-    [filters, cursor],
+    [filters, cursor, imports],
   );
   const [editing, setEditing] = useState<Participant | null>(null);
   const [revoking, setRevoking] = useState<Participant | null>(null);
