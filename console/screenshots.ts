@@ -104,6 +104,28 @@ try {
       ready: (p) => p.locator('#seat-heading').waitFor(),
     },
     {
+      // A file with a bad row, checked: the error on its cell, the count at the top.
+      name: 'participants',
+      persona: /organizer@/,
+      hash: '#/participants',
+      ready: async (p) => {
+        await p.locator('#import-file').setInputFiles({
+          name: 'delegates.csv',
+          mimeType: 'text/csv',
+          buffer: Buffer.from(
+            'name,email,delegation,role\r\n' +
+              'Amina Diallo,amina.diallo@example.org,SEN,HeadOfDelegation\r\n' +
+              'Bruno Keller,bruno.keller@example.org,CHE,Ambassador\r\n' +
+              'Chiara Rossi,chiara.rossi@example.org,ITA,Delegate\r\n' +
+              'Dmitri Ivanov,amina.diallo@example.org,RUS,Delegate\r\n',
+          ),
+        });
+        await p.getByRole('button', { name: /^(Check the file|Vérifier le fichier)$/ }).click();
+        await p.locator('[aria-invalid="true"]').first().waitFor();
+        await p.locator('#import-heading').evaluate((h) => h.scrollIntoView());
+      },
+    },
+    {
       name: 'audit',
       persona: /organizer@/,
       hash: '#/audit',

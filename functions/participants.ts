@@ -15,7 +15,7 @@ import {
   validate,
 } from '#http/request.ts';
 import { participantListQuery, participantUpdateBody } from '#http/schemas.ts';
-import { importParticipants } from '#use-cases/import-participants.ts';
+import { checkParticipantImport, importParticipants } from '#use-cases/import-participants.ts';
 import {
   getParticipant,
   listParticipants,
@@ -77,6 +77,11 @@ export function createHandler(overrides: RuntimeOverrides = {}) {
         const { rows, encoding } = importRows(event);
         const summary = await importParticipants(deps, identity, rows);
         return json(200, encoding ? { ...summary, encoding } : summary);
+      },
+      'POST /participants/import/dry-run': async (event, identity) => {
+        const { rows, encoding } = importRows(event);
+        const check = await checkParticipantImport(deps, identity, rows);
+        return json(200, encoding ? { ...check, encoding } : check);
       },
       'GET /participants': async (event, identity) =>
         json(

@@ -4,6 +4,7 @@ import { AttendancePage } from './pages/attendance.tsx';
 import { AuditPage } from './pages/audit.tsx';
 import { FloorPage } from './pages/floor.tsx';
 import { MySessionsPage } from './pages/my-sessions.tsx';
+import { ParticipantsPage } from './pages/participants.tsx';
 import { RecordPage } from './pages/record.tsx';
 import { RoomsPage } from './pages/rooms.tsx';
 import { SeatsPage } from './pages/seats.tsx';
@@ -58,6 +59,7 @@ function Page({ page, arg }: { page: string; arg: string | undefined }) {
   if (page === 'audit' && isOrganizer.value) return <AuditPage />;
   if (page === 'record' && isOrganizer.value) return <RecordPage />;
   if (page === 'seats' && isOrganizer.value) return <SeatsPage code={arg} />;
+  if (page === 'participants' && isOrganizer.value) return <ParticipantsPage />;
   if (page === 'sessions' || !isOrganizer.value) return <MySessionsPage />;
   return <RoomsPage />;
 }
@@ -67,6 +69,7 @@ function Menu() {
   const items: [string, string][] = isOrganizer.value
     ? [
         ['rooms', t('nav.rooms')],
+        ['participants', t('nav.participants')],
         ['seats', t('nav.seats')],
         ['attendance', t('nav.attendance')],
         ['audit', t('nav.audit')],

@@ -89,3 +89,26 @@ export const toParticipantView = (p: Participant) => ({
   updatedAt: p.updatedAt,
 });
 export type ParticipantView = ReturnType<typeof toParticipantView>;
+
+/** Which participants an organizer's list shows; every criterion given must hold. */
+export interface ParticipantFilter {
+  role?: ParticipantRole;
+  revoked?: boolean;
+  /** Text in the name or the email, compared without regard to case or accents ("muller" finds Müller). */
+  text?: string;
+}
+
+const folded = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** The filter as a predicate (the text folded once). */
+export function participantMatcher(filter: ParticipantFilter): (p: Participant) => boolean {
+  const text = filter.text ? folded(filter.text) : undefined;
+  return (p) =>
+    (filter.role === undefined || p.role === filter.role) &&
+    (filter.revoked === undefined || p.revoked === filter.revoked) &&
+    (text === undefined || folded(p.name).includes(text) || folded(p.email).includes(text));
+}
+
+/** Whether a filter has any criterion (a list without one reads exactly one page of `limit`). */
+export const isFiltering = (filter: ParticipantFilter): boolean =>
+  filter.role !== undefined || filter.revoked !== undefined || filter.text !== undefined;

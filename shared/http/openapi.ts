@@ -10,6 +10,7 @@ import {
   floorRequestCreatedSchema,
   floorStateSchema,
   floorWithdrawnSchema,
+  importCheckSchema,
   importSummarySchema,
   inPersonSeatSchema,
   interventionsSchema,
@@ -184,7 +185,7 @@ export const operations: Record<string, OperationDoc> = {
     operationId: 'importParticipants',
     summary: 'Bulk import (upsert by email) from a JSON array or CSV',
     description:
-      'All or nothing: a bad row rejects the whole import and nothing is written; the error names the row (data rows count from 1) and the field. At most 5,000 rows and 5 MiB. One import at a time: another running is 409 IMPORT_IN_PROGRESS. Any content type other than JSON or CSV is 415.',
+      'All or nothing: a bad row rejects the whole import and nothing is written. The refusal (400 VALIDATION_FAILED) names the first bad row in `row`, `field` and `reason` (data rows count from 1), and lists every bad row in `errors` (at most 1,000, `errorCount` in all, `truncated` when the list is cut); a refusal is audited as failed. At most 5,000 rows and 5 MiB. One import at a time: another running is 409 IMPORT_IN_PROGRESS. Any content type other than JSON or CSV is 415. To show progress on a large file, check it whole with `/participants/import/dry-run`, then send it in parts: each part is an import of its own (all or nothing, upsert by email), so a rerun of the whole file after a failed part is safe.',
     tags: registry,
     body: {
       json: participantImportBody,
@@ -198,9 +199,25 @@ export const operations: Record<string, OperationDoc> = {
     },
     errors: ['UNSUPPORTED_MEDIA_TYPE', 'EMAIL_IN_USE', 'IMPORT_IN_PROGRESS', 'IMPORT_CONFLICT'],
   },
+  'POST /participants/import/dry-run': {
+    operationId: 'checkParticipantImport',
+    summary: 'Checks an import without writing anything',
+    description:
+      'Every check of `POST /participants/import` (each row’s shape, an email twice, an unknown delegation, a seat holder moved to another delegation), against the participants as they are now, and nothing written or audited. Answers what the import would do, or the same 400 refusal with every bad row in `errors`.',
+    tags: registry,
+    body: {
+      json: participantImportBody,
+      name: 'ParticipantImport',
+      csv: 'As for `POST /participants/import`.',
+    },
+    response: { status: 200, description: 'What the import would do.', json: importCheckSchema },
+    errors: ['UNSUPPORTED_MEDIA_TYPE'],
+  },
   'GET /participants': {
     operationId: 'listParticipants',
     summary: 'Lists participants, paginated',
+    description:
+      'Filters combine. With a filter, a page may hold fewer than `limit` participants (even none) and still a `nextCursor`: the list is read in order and each page stops after reading at most 1,000 participants. The list ends when `nextCursor` is null.',
     tags: registry,
     query: participantListQuery,
     response: { status: 200, description: 'A page of participants.', json: participantPageSchema },

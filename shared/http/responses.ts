@@ -254,6 +254,38 @@ export const importSummarySchema = component(
   }),
 );
 
+export const importCheckSchema = component(
+  'ImportCheck',
+  z
+    .strictObject({
+      dryRun: z.literal(true),
+      rows: count,
+      created: count.describe('Rows whose email is not registered: the import would create them.'),
+      updated: count,
+      unchanged: count,
+      encoding: z
+        .enum(['utf-8', 'windows-1252'])
+        .optional()
+        .describe('CSV only: the encoding the file was read in.'),
+    })
+    .describe('What the import of these rows would do now; nothing was written.'),
+);
+
+export const importRowErrorSchema = component(
+  'ImportRowError',
+  z.strictObject({
+    row: z.number().int().describe('Data rows count from 1.'),
+    field: z.string().describe('`name`, `email`, `delegation`, `role`, or `row` for the row as a whole.'),
+    kind: z
+      .enum(['invalid', 'duplicate', 'unknownDelegation', 'seatHolder'])
+      .describe(
+        '`invalid`: the field’s shape (`reason` says how); `duplicate`: the email is also in `otherRow`; `unknownDelegation`; `seatHolder`: the email holds its State’s in-person seat and the row moves it to another delegation.',
+      ),
+    reason: z.string(),
+    otherRow: z.number().int().optional().describe('The earlier row with the same email (`duplicate`).'),
+  }),
+);
+
 // Attendance
 
 const intervalSchema = component(
@@ -647,6 +679,12 @@ export const errorSchema = (codes: readonly AnswerCode[] = answerCodes) =>
       field: z.string().optional().describe('Which input was bad (VALIDATION_FAILED).'),
       row: z.number().int().optional().describe('The import row (data rows count from 1).'),
       reason: z.string().optional().describe('Why the import row was refused.'),
+      errors: z
+        .array(importRowErrorSchema)
+        .optional()
+        .describe('Every refused row of an import, in row order (at most 1,000; see `truncated`).'),
+      errorCount: count.optional().describe('How many rows of the import were refused.'),
+      truncated: z.boolean().optional().describe('`errors` lists only the first 1,000 refused rows.'),
       opensAt: instant.optional().describe('When the doors open (OUTSIDE_JOIN_WINDOW).'),
       closesAt: instant.optional().describe('When the doors closed (OUTSIDE_JOIN_WINDOW).'),
       limit: z.enum(['primary', 'replicas']).optional().describe('Which meetings are full (ROOM_FULL).'),

@@ -30,6 +30,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'PUT', path: '/delegations/{code}/in-person-seat', fn: 'delegations', organizerOnly: true },
   { method: 'DELETE', path: '/delegations/{code}/in-person-seat', fn: 'delegations', organizerOnly: true },
   { method: 'POST', path: '/participants/import', fn: 'participants', organizerOnly: true },
+  { method: 'POST', path: '/participants/import/dry-run', fn: 'participants', organizerOnly: true },
   { method: 'GET', path: '/participants', fn: 'participants', organizerOnly: true },
   { method: 'GET', path: '/participants/{participantId}', fn: 'participants', organizerOnly: true },
   { method: 'PATCH', path: '/participants/{participantId}', fn: 'participants', organizerOnly: true },

@@ -4,6 +4,7 @@ import {
   emailSchema,
   participantIdSchema,
   participantImportRowSchema,
+  participantRoleSchema,
   participantUpdateSchema,
 } from '#domain/participants.ts';
 import { instantSchema } from '#domain/programme.ts';
@@ -34,6 +35,19 @@ export const participantListQuery = z.strictObject({
     .regex(/^[A-Za-z0-9-]{2,32}$/)
     .transform((s) => s.toUpperCase())
     .optional(),
+  role: participantRoleSchema.optional(),
+  revoked: z
+    .enum(['true', 'false'])
+    .transform((s) => s === 'true')
+    .optional()
+    .describe('`true`: only revoked participants; `false`: only those not revoked.'),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Text in the name or the email, compared without regard to case or accents.'),
   limit: pageLimit(100),
   cursor: z.string().max(2048).optional(),
 });

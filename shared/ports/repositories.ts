@@ -1,7 +1,7 @@
 import type { LedgerEvent } from '#domain/attendance.ts';
 import type { Delegation, DelegationCategory } from '#domain/delegations.ts';
 import type { FloorEvent, FloorState } from '#domain/floor.ts';
-import type { Participant } from '#domain/participants.ts';
+import type { Participant, ParticipantFilter } from '#domain/participants.ts';
 import type { AttendeeCapabilities } from '#domain/policy.ts';
 import type { Programme, Session } from '#domain/programme.ts';
 import type { ChimeAttendee, ChimeMeeting } from './meetings.ts';
@@ -49,7 +49,18 @@ export interface ParticipantRepository {
   saveImport(creates: Participant[], updates: ImportUpdate[]): Promise<void>;
   /** Saves an update; when the email changes, the identity link moves with it atomically. */
   update(next: Participant, previousEmail: string): Promise<void>;
-  list(options: { delegationCode?: string; limit: number; cursor?: string }): Promise<ParticipantPage>;
+  /**
+   * A page of participants in id order (of one delegation, when given). With a filter, the page holds
+   * those of the next participants read that match it: at most `limit`, read at most `scanLimit` of
+   * them, so a page may be short (even empty) with a `nextCursor` still.
+   */
+  list(options: {
+    delegationCode?: string;
+    limit: number;
+    cursor?: string;
+    filter?: ParticipantFilter;
+    scanLimit?: number;
+  }): Promise<ParticipantPage>;
   /**
    * Moves the credential epoch without changing the record: something their credentials depend on
    * changed (they were given the floor, or it ended), so a join deciding on the old state stores nothing.

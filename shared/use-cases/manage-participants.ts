@@ -5,7 +5,12 @@
  */
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
 import type { Identity } from '#domain/identity.ts';
-import { type Participant, type ParticipantUpdate, toParticipantView } from '#domain/participants.ts';
+import {
+  type Participant,
+  type ParticipantRole,
+  type ParticipantUpdate,
+  toParticipantView,
+} from '#domain/participants.ts';
 import type { SeatRepository } from '#ports/repositories.ts';
 import { type AttendeeLifecycleDeps, syncParticipantCredentials } from './attendee-lifecycle.ts';
 import { requireOrganizer } from './authorize.ts';
@@ -27,13 +32,25 @@ export async function getParticipant(
 export async function listParticipants(
   deps: Pick<ManageParticipantsDeps, 'participants'>,
   identity: Identity,
-  query: { delegation?: string; limit: number; cursor?: string },
+  query: {
+    delegation?: string;
+    role?: ParticipantRole;
+    revoked?: boolean;
+    q?: string;
+    limit: number;
+    cursor?: string;
+  },
 ) {
   requireOrganizer(identity);
   const page = await deps.participants.list({
     limit: query.limit,
     ...(query.delegation ? { delegationCode: query.delegation } : {}),
     ...(query.cursor ? { cursor: query.cursor } : {}),
+    filter: {
+      ...(query.role ? { role: query.role } : {}),
+      ...(query.revoked !== undefined ? { revoked: query.revoked } : {}),
+      ...(query.q ? { text: query.q } : {}),
+    },
   });
   return { items: page.items.map(toParticipantView), nextCursor: page.nextCursor };
 }

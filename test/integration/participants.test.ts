@@ -273,6 +273,245 @@ describe('Route: POST /participants/import, CSV as people really make it', () =>
   );
 });
 
+type Row = { name: string; email: string; delegation: string; role: string };
+const importAudits = async () =>
+  (await api.call('GET', '/audit?limit=500', { as: ORG })).body.items.filter(
+    (a: { action: string }) => a.action === 'participants.import',
+  );
+/** Every participant a query finds, following nextCursor to the end. */
+const listAll = async (query: string) => {
+  const items: { id: string; name: string; email: string; delegation: string; role: string }[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await api.call(
+      'GET',
+      `/participants?${query}&limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+      { as: ORG },
+    );
+    expect(page.status).toBe(200);
+    items.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return items;
+};
+
+describe('Route: POST /participants/import, every bad row at once', () => {
+  it('lists every bad row, keeps the first at the top, writes nothing and is audited as failed', async () => {
+    // Prepare: rows 2, 4 and 5 are bad, each in its own way
+    const rows: Row[] = [
+      { name: 'Ok One', email: 'ok.one@rows.example.org', delegation: 'NOR', role: 'Delegate' },
+      { name: 'Bad Role', email: 'bad.role@rows.example.org', delegation: 'NOR', role: 'Ambassador' },
+      { name: 'Ok Two', email: 'ok.two@rows.example.org', delegation: 'NOR', role: 'Delegate' },
+      { name: 'Twice', email: 'OK.ONE@rows.example.org', delegation: 'NOR', role: 'Delegate' },
+      { name: 'Nowhere', email: 'nowhere@rows.example.org', delegation: 'XYZ', role: 'Delegate' },
+    ];
+    const before = await countOf('NOR');
+    const auditsBefore = (await importAudits()).length;
+
+    // Act
+    const res = await api.call('POST', '/participants/import', { as: ORG, body: rows });
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', row: 2, field: 'role' });
+    expect(res.body.error.message).toMatch(/^Row 2: role .*\(and 2 more row errors\)/);
+    expect(res.body.error.errors).toEqual([
+      { row: 2, field: 'role', kind: 'invalid', reason: expect.any(String) },
+      { row: 4, field: 'email', kind: 'duplicate', otherRow: 1, reason: expect.stringContaining('row 1') },
+      { row: 5, field: 'delegation', kind: 'unknownDelegation', reason: 'unknown delegation XYZ' },
+    ]);
+    expect(res.body.error).toMatchObject({ errorCount: 3, truncated: false });
+    expect(await countOf('NOR')).toBe(before);
+    const audits = await importAudits();
+    expect(audits).toHaveLength(auditsBefore + 1);
+    expect(audits[0]).toMatchObject({
+      outcome: 'failed',
+      code: 'VALIDATION_FAILED',
+      details: { rows: 5, created: 0, errorCount: 3, row: 2, field: 'role' },
+    });
+  });
+
+  it('caps the list at 1,000 rows and says it was cut', async () => {
+    const rows = Array.from({ length: 1_200 }, (_, i) => ({
+      name: `Row ${i}`,
+      email: `row.${i}@cap.example.org`,
+      delegation: 'ZZZ',
+      role: 'Delegate',
+    }));
+    const res = await api.call('POST', '/participants/import/dry-run', { as: ORG, body: rows });
+    expect(res.status).toBe(400);
+    expect(res.body.error.errors).toHaveLength(1_000);
+    expect(res.body.error.errors.at(-1).row).toBe(1_000);
+    expect(res.body.error).toMatchObject({ errorCount: 1_200, truncated: true });
+  });
+});
+
+describe('Route: POST /participants/import/dry-run', () => {
+  it('answers what the import would do, and writes and audits nothing', async () => {
+    // Prepare: one participant known already, then a file with them changed and two new ones
+    await api.call('POST', '/participants/import', {
+      as: ORG,
+      body: [{ name: 'Known Person', email: 'known@dry.example.org', delegation: 'ISL', role: 'Delegate' }],
+    });
+    const rows: Row[] = [
+      { name: 'Known Person', email: 'known@dry.example.org', delegation: 'ISL', role: 'HeadOfDelegation' },
+      { name: 'New One', email: 'new.one@dry.example.org', delegation: 'ISL', role: 'Delegate' },
+      { name: 'New Two', email: 'new.two@dry.example.org', delegation: 'ISL', role: 'Delegate' },
+    ];
+    const listBefore = await listAll('delegation=ISL');
+    const auditsBefore = await importAudits();
+
+    // Act
+    const check = await api.call('POST', '/participants/import/dry-run', { as: ORG, body: rows });
+    const refused = await api.call('POST', '/participants/import/dry-run', {
+      as: ORG,
+      body: [...rows, { ...rows[1], name: 'Again' }],
+    });
+
+    // Assess
+    expect(check.status).toBe(200);
+    expect(check.body).toEqual({ dryRun: true, rows: 3, created: 2, updated: 1, unchanged: 0 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.errors).toEqual([expect.objectContaining({ row: 4, kind: 'duplicate' })]);
+    expect(await listAll('delegation=ISL')).toEqual(listBefore);
+    expect(await importAudits()).toEqual(auditsBefore);
+    // And the import itself does what the dry run said
+    const real = await api.call('POST', '/participants/import', { as: ORG, body: rows });
+    expect(real.body).toMatchObject({ rows: 3, created: 2, updated: 1, unchanged: 0 });
+  });
+
+  it('refuses a row that moves the in-person seat holder to another delegation', async () => {
+    const imported = await api.call('POST', '/participants/import', {
+      as: ORG,
+      body: [{ name: 'Seat Holder', email: 'holder@dry.example.org', delegation: 'LUX', role: 'Delegate' }],
+    });
+    const seat = await api.call('PUT', '/delegations/LUX/in-person-seat', {
+      as: ORG,
+      body: { participantId: imported.body.participants[0].id },
+    });
+    expect(seat.status).toBe(200);
+
+    const res = await api.call('POST', '/participants/import/dry-run', {
+      as: ORG,
+      body: [{ name: 'Seat Holder', email: 'holder@dry.example.org', delegation: 'BEL', role: 'Delegate' }],
+    });
+
+    expect(res.status).toBe(400);
+    expect(res.body.error.errors).toEqual([
+      { row: 1, field: 'delegation', kind: 'seatHolder', reason: expect.stringContaining('LUX') },
+    ]);
+  });
+
+  it('reads CSV as the import does, and says which encoding', async () => {
+    const res = await api.call('POST', '/participants/import/dry-run', {
+      as: ORG,
+      raw: Buffer.from(
+        'name;email;delegation;role\r\nJürgen Müller;jm@dry.example.org;DEU;Delegate\r\n',
+        'latin1',
+      ),
+      contentType: 'text/csv',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      dryRun: true,
+      rows: 1,
+      created: 1,
+      updated: 0,
+      unchanged: 0,
+      encoding: 'windows-1252',
+    });
+    expect(await listAll('q=jm%40dry.example.org')).toEqual([]);
+  });
+});
+
+describe('Chunked import (the console’s progress)', () => {
+  it('leaves the same participants as one import, and a rerun of the chunks changes nothing', async () => {
+    // Prepare: the same 450 people twice over, told apart by their email's domain
+    const people = (domain: string): Row[] =>
+      Array.from({ length: 450 }, (_, i) => ({
+        name: `Person ${i} Ñandú`,
+        email: `person.${i}@${domain}`,
+        delegation: i % 3 === 0 ? 'SWE' : 'FIN',
+        role: i % 10 === 0 ? 'HeadOfDelegation' : 'Delegate',
+      }));
+    const single = people('single.example.org');
+    const chunked = people('chunked.example.org');
+    const chunks = [chunked.slice(0, 200), chunked.slice(200, 400), chunked.slice(400)];
+
+    // Act
+    const one = await api.call('POST', '/participants/import', { as: ORG, body: single });
+    const parts: { body: Record<string, number> }[] = [];
+    for (const chunk of chunks)
+      parts.push(await api.call('POST', '/participants/import', { as: ORG, body: chunk }));
+    const rerun: { body: Record<string, number> }[] = [];
+    for (const chunk of chunks)
+      rerun.push(await api.call('POST', '/participants/import', { as: ORG, body: chunk }));
+
+    // Assess
+    const sum = (calls: { body: Record<string, number> }[], key: string) =>
+      calls.reduce((n, c) => n + (c.body[key] as number), 0);
+    expect(one.body).toMatchObject({ rows: 450, created: 450, updated: 0, unchanged: 0 });
+    expect(['rows', 'created', 'updated', 'unchanged'].map((k) => sum(parts, k))).toEqual([450, 450, 0, 0]);
+    expect(sum(rerun, 'unchanged')).toBe(450);
+    const shape = (items: Row[]) =>
+      items
+        .map((p) => ({ ...p, email: p.email.split('@')[0] ?? '' }))
+        .sort((a, b) => (a.email < b.email ? -1 : 1));
+    const fromOne = (await listAll('q=single.example.org')).map(({ name, email, delegation, role }) => ({
+      name,
+      email,
+      delegation,
+      role,
+    }));
+    const fromChunks = (await listAll('q=chunked.example.org')).map(({ name, email, delegation, role }) => ({
+      name,
+      email,
+      delegation,
+      role,
+    }));
+    expect(fromOne).toHaveLength(450);
+    expect(shape(fromChunks)).toEqual(shape(fromOne));
+  });
+});
+
+describe('Route: GET /participants, filtered', () => {
+  it('filters by role, revoked and text (case and accents aside), and pages through the matches', async () => {
+    // Prepare
+    const imported = await api.call('POST', '/participants/import', {
+      as: ORG,
+      body: [
+        {
+          name: 'Zoë Müller',
+          email: 'zoe.m@filter.example.org',
+          delegation: 'AUT',
+          role: 'HeadOfDelegation',
+        },
+        { name: 'Hans Muller', email: 'hans@filter.example.org', delegation: 'AUT', role: 'Delegate' },
+        { name: 'Other Person', email: 'other@filter.example.org', delegation: 'AUT', role: 'Delegate' },
+      ],
+    });
+    await api.call('POST', `/participants/${imported.body.participants[1].id}/revoke`, { as: ORG });
+
+    // Act
+    const muller = await listAll('delegation=AUT&q=MULLER');
+    const heads = await listAll('delegation=AUT&role=HeadOfDelegation');
+    const revoked = await listAll('delegation=AUT&revoked=true');
+    const live = await listAll('q=filter.example.org&revoked=false');
+    const small = await api.call('GET', '/participants?q=filter.example.org&limit=1', { as: ORG });
+    const bad = await api.call('GET', '/participants?role=King', { as: ORG });
+
+    // Assess
+    expect(muller.map((p) => p.name).sort()).toEqual(['Hans Muller', 'Zoë Müller']);
+    expect(heads.map((p) => p.name)).toEqual(['Zoë Müller']);
+    expect(revoked.map((p) => p.name)).toEqual(['Hans Muller']);
+    expect(live.map((p) => p.name).sort()).toEqual(['Other Person', 'Zoë Müller']);
+    expect(small.body.items).toHaveLength(1);
+    expect(small.body.nextCursor).toEqual(expect.any(String));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('role');
+  });
+});
+
 describe('Routes: GET/PATCH /participants/{participantId}', () => {
   it('reads and updates a participant, and refuses an email in use (EMAIL_IN_USE)', async () => {
     // Prepare

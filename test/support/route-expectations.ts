@@ -158,6 +158,19 @@ export const routeExpectations: Record<string, RouteExpectation> = {
       ],
     }),
   },
+  'POST /participants/import/dry-run': {
+    outcomes: organizersOnly,
+    request: (ctx) => ({
+      body: [
+        {
+          name: 'Checked Delegate',
+          email: `checked.${ctx.freshCode().toLowerCase()}@matrix.example.org`,
+          delegation: ctx.target.delegation,
+          role: 'Delegate',
+        },
+      ],
+    }),
+  },
   'GET /participants': {
     outcomes: organizersOnly,
     request: (ctx) => ({ query: { delegation: ctx.target.delegation, limit: '5' } }),

@@ -111,11 +111,33 @@ export interface paths {
         put?: never;
         /**
          * Bulk import (upsert by email) from a JSON array or CSV
-         * @description All or nothing: a bad row rejects the whole import and nothing is written; the error names the row (data rows count from 1) and the field. At most 5,000 rows and 5 MiB. One import at a time: another running is 409 IMPORT_IN_PROGRESS. Any content type other than JSON or CSV is 415.
+         * @description All or nothing: a bad row rejects the whole import and nothing is written. The refusal (400 VALIDATION_FAILED) names the first bad row in `row`, `field` and `reason` (data rows count from 1), and lists every bad row in `errors` (at most 1,000, `errorCount` in all, `truncated` when the list is cut); a refusal is audited as failed. At most 5,000 rows and 5 MiB. One import at a time: another running is 409 IMPORT_IN_PROGRESS. Any content type other than JSON or CSV is 415. To show progress on a large file, check it whole with `/participants/import/dry-run`, then send it in parts: each part is an import of its own (all or nothing, upsert by email), so a rerun of the whole file after a failed part is safe.
          *
          *     For organizers (the secretariat): anyone else is answered 403 FORBIDDEN.
          */
         post: operations["importParticipants"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/participants/import/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Checks an import without writing anything
+         * @description Every check of `POST /participants/import` (each row’s shape, an email twice, an unknown delegation, a seat holder moved to another delegation), against the participants as they are now, and nothing written or audited. Answers what the import would do, or the same 400 refusal with every bad row in `errors`.
+         *
+         *     For organizers (the secretariat): anyone else is answered 403 FORBIDDEN.
+         */
+        post: operations["checkParticipantImport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -131,7 +153,9 @@ export interface paths {
         };
         /**
          * Lists participants, paginated
-         * @description For organizers (the secretariat): anyone else is answered 403 FORBIDDEN.
+         * @description Filters combine. With a filter, a page may hold fewer than `limit` participants (even none) and still a `nextCursor`: the list is read in order and each page stops after reading at most 1,000 participants. The list ends when `nextCursor` is null.
+         *
+         *     For organizers (the secretariat): anyone else is answered 403 FORBIDDEN.
          */
         get: operations["listParticipants"];
         put?: never;
@@ -851,6 +875,35 @@ export interface components {
              */
             encoding?: "utf-8" | "windows-1252";
         };
+        /** @description What the import of these rows would do now; nothing was written. */
+        ImportCheck: {
+            /** @constant */
+            dryRun: true;
+            rows: number;
+            /** @description Rows whose email is not registered: the import would create them. */
+            created: number;
+            updated: number;
+            unchanged: number;
+            /**
+             * @description CSV only: the encoding the file was read in.
+             * @enum {string}
+             */
+            encoding?: "utf-8" | "windows-1252";
+        };
+        ImportRowError: {
+            /** @description Data rows count from 1. */
+            row: number;
+            /** @description `name`, `email`, `delegation`, `role`, or `row` for the row as a whole. */
+            field: string;
+            /**
+             * @description `invalid`: the field’s shape (`reason` says how); `duplicate`: the email is also in `otherRow`; `unknownDelegation`; `seatHolder`: the email holds its State’s in-person seat and the row moves it to another delegation.
+             * @enum {string}
+             */
+            kind: "invalid" | "duplicate" | "unknownDelegation" | "seatHolder";
+            reason: string;
+            /** @description The earlier row with the same email (`duplicate`). */
+            otherRow?: number;
+        };
         Interval: {
             from: components["schemas"]["Instant"];
             /** @description null while the stay is open. */
@@ -1189,6 +1242,12 @@ export interface components {
                 row?: number;
                 /** @description Why the import row was refused. */
                 reason?: string;
+                /** @description Every refused row of an import, in row order (at most 1,000; see `truncated`). */
+                errors?: components["schemas"]["ImportRowError"][];
+                /** @description How many rows of the import were refused. */
+                errorCount?: number;
+                /** @description `errors` lists only the first 1,000 refused rows. */
+                truncated?: boolean;
                 /** @description When the doors open (OUTSIDE_JOIN_WINDOW). */
                 opensAt?: components["schemas"]["Instant"];
                 /** @description When the doors closed (OUTSIDE_JOIN_WINDOW). */
@@ -1762,10 +1821,54 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    checkParticipantImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ParticipantImport"];
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description What the import would do. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportCheck"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listParticipants: {
         parameters: {
             query?: {
                 delegation?: string;
+                role?: "HeadOfDelegation" | "Delegate" | "Speaker" | "Moderator";
+                revoked?: "true" | "false";
+                q?: string;
                 limit?: number;
                 cursor?: string;
             };

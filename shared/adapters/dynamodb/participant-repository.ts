@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#domain/errors.ts';
-import { MAX_EMAIL_LENGTH, type Participant } from '#domain/participants.ts';
+import { isFiltering, MAX_EMAIL_LENGTH, type Participant, participantMatcher } from '#domain/participants.ts';
 import type { ParticipantRepository } from '#ports/repositories.ts';
 import { cancellationReasons, type TableContext, wins, withConflictRetry } from './client.ts';
 import { createImportWriter } from './import-writer.ts';
@@ -34,6 +34,10 @@ const emailItem = (email: string, participantId: string) => ({
   version: ITEM_VERSION,
   participantId,
 });
+
+/** A filtered list reads at most this many participants for one page (about 300 KB of items). */
+const DEFAULT_SCAN_LIMIT = 1_000;
+const FILTERED_CHUNK = 250;
 
 export function createParticipantRepository(ctx: TableContext): ParticipantRepository {
   // email → id never changes for an id, and a stale entry is caught by comparing the record's email,
@@ -210,7 +214,7 @@ export function createParticipantRepository(ctx: TableContext): ParticipantRepos
         ),
       );
     },
-    async list({ delegationCode, limit, cursor }) {
+    async list({ delegationCode, limit, cursor, filter = {}, scanLimit = DEFAULT_SCAN_LIMIT }) {
       const index = delegationCode
         ? {
             IndexName: 'byGroup',
@@ -219,26 +223,43 @@ export function createParticipantRepository(ctx: TableContext): ParticipantRepos
             value: keys.participantsOfDelegation(delegationCode).gsi1pk,
           }
         : { IndexName: 'byType', pk: 'gsi2pk', sk: 'gsi2sk', value: keys.allParticipants().gsi2pk };
-      const start = decodeCursor(cursor, {
-        attributes: ['pk', 'sk', index.pk, index.sk],
-        fixed: { [index.pk]: index.value },
-      });
-      const out = await withCursor(cursor, () =>
-        ctx.doc.send(
-          new QueryCommand({
-            TableName: ctx.tableName,
-            IndexName: index.IndexName,
-            KeyConditionExpression: `${index.pk} = :pk`,
-            ExpressionAttributeValues: { ':pk': index.value },
-            Limit: limit,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      return {
-        items: (out.Items ?? []).map(participantFromItem),
-        nextCursor: encodeCursor(out.LastEvaluatedKey),
-      };
+      const keyAttributes = ['pk', 'sk', index.pk, index.sk];
+      let start = decodeCursor(cursor, { attributes: keyAttributes, fixed: { [index.pk]: index.value } });
+      const matches = participantMatcher(filter);
+      // Without a filter, one query of `limit` items. With one, read on in chunks until the page is
+      // full, the list ends or `scanLimit` participants were read; a page that fills in the middle of a
+      // chunk ends at its last participant's key, so the next page starts right after it.
+      const chunk = isFiltering(filter) ? Math.max(limit, FILTERED_CHUNK) : limit;
+      const items: Participant[] = [];
+      let read = 0;
+      do {
+        const out = await withCursor(cursor, () =>
+          ctx.doc.send(
+            new QueryCommand({
+              TableName: ctx.tableName,
+              IndexName: index.IndexName,
+              KeyConditionExpression: `${index.pk} = :pk`,
+              ExpressionAttributeValues: { ':pk': index.value },
+              Limit: Math.min(chunk, Math.max(1, scanLimit - read)),
+              ExclusiveStartKey: start,
+            }),
+          ),
+        );
+        const got = out.Items ?? [];
+        read += got.length;
+        for (const [i, item] of got.entries()) {
+          const participant = participantFromItem(item);
+          if (!matches(participant)) continue;
+          items.push(participant);
+          if (items.length === limit) {
+            const more = i < got.length - 1 || out.LastEvaluatedKey !== undefined;
+            const last = Object.fromEntries(keyAttributes.map((a) => [a, item[a]]));
+            return { items, nextCursor: more ? encodeCursor(last) : null };
+          }
+        }
+        start = out.LastEvaluatedKey;
+      } while (start && read < scanLimit);
+      return { items, nextCursor: encodeCursor(start) };
     },
   };
 }

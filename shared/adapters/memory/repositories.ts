@@ -8,7 +8,7 @@
 import { eventKey } from '#domain/attendance.ts';
 import type { Delegation } from '#domain/delegations.ts';
 import { emptyFloor, type FloorEvent, type FloorState } from '#domain/floor.ts';
-import type { Participant } from '#domain/participants.ts';
+import { type Participant, participantMatcher } from '#domain/participants.ts';
 import type { Programme } from '#domain/programme.ts';
 import type {
   AttendeeRepository,
@@ -160,9 +160,12 @@ export function createMemoryParticipantRepository(): ParticipantRepository & {
       }
       saveChanged(next);
     },
-    async list({ delegationCode, limit }) {
+    async list({ delegationCode, limit, filter = {} }) {
       await tick();
-      const items = [...byId.values()].filter((p) => !delegationCode || p.delegationCode === delegationCode);
+      const matches = participantMatcher(filter);
+      const items = [...byId.values()].filter(
+        (p) => (!delegationCode || p.delegationCode === delegationCode) && matches(p),
+      );
       return { items: items.slice(0, limit).map(clone), nextCursor: null };
     },
   };
