@@ -164,7 +164,7 @@ export const en = {
   'attendance.room': 'Room',
   'attendance.report': 'Who attended: {room}',
   'attendance.summary':
-    '{participants} participants from {delegations} delegations; {now} present now; {never} issued credentials and never connected.',
+    'Participants: {participants} · delegations: {delegations} · present now: {now} · issued credentials and never connected: {never}.',
   'attendance.csv': 'Download this room’s attendance (CSV)',
   'attendance.none': 'Nobody has attended this room yet.',
   'attendance.delegation': 'Delegation',

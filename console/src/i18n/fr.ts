@@ -168,7 +168,7 @@ export const fr: Record<MessageKey, string> = {
   'attendance.room': 'Salle',
   'attendance.report': 'Qui était présent : {room}',
   'attendance.summary':
-    '{participants} participants de {delegations} délégations ; {now} présents maintenant ; {never} accès délivrés jamais utilisés.',
+    'Participants : {participants} · délégations : {delegations} · présents maintenant : {now} · accès délivrés jamais utilisés : {never}.',
   'attendance.csv': 'Télécharger la présence de cette salle (CSV)',
   'attendance.none': 'Personne n’est encore venu dans cette salle.',
   'attendance.delegation': 'Délégation',
