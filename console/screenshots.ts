@@ -17,7 +17,7 @@ const out = new URL('../docs/screenshots/', import.meta.url);
 mkdirSync(out, { recursive: true });
 
 const T0 = '2021-06-28T11:40:00-04:00';
-const stack = await startLocalStack({ port: 0, provisioning: false, clock: T0 });
+const stack = await startLocalStack({ port: 0, provisioning: false, clock: T0, chainRecord: true });
 const tokens = new Map<string, string>();
 async function call(method: string, path: string, as: string | null, body?: unknown) {
   if (as && !tokens.has(as)) tokens.set(as, await stack.token(as));
@@ -65,6 +65,9 @@ try {
   };
   const warned = new Date(Date.parse(floor.holder.grantedAt) + 155_000).toISOString();
   await call('POST', '/_local/clock', null, { now: warned, frozen: true });
+  // The record chained so far, and a checkpoint signed over it (the Record page shows it).
+  await stack.record.flush();
+  await stack.record.checkpoint();
 
   const shots: {
     name: string;
@@ -124,6 +127,12 @@ try {
         await p.locator('[aria-invalid="true"]').first().waitFor();
         await p.locator('#import-heading').evaluate((h) => h.scrollIntoView());
       },
+    },
+    {
+      name: 'record',
+      persona: /organizer@/,
+      hash: '#/record',
+      ready: (p) => p.locator('dl[data-testid="last-checkpoint"]').waitFor(),
     },
     {
       name: 'audit',
