@@ -78,7 +78,9 @@ describeInBrowser('Console: the Participants page, in the browser', () => {
     const row2 = page
       .getByRole('row')
       .filter({ has: page.getByRole('rowheader', { name: '2', exact: true }) });
-    expect(await row2.innerText()).toContain('Role is not valid');
+    expect(await row2.innerText()).toContain(
+      'The role must be one of: HeadOfDelegation (Head of Delegation), Delegate (Delegate),',
+    );
     expect(await page.getByLabel('Row 2, Name').getAttribute('aria-invalid')).toBeNull();
     // The summary's link takes the keyboard to the bad cell
     await page.getByRole('link', { name: 'Go to the first error (row 2)' }).click();

@@ -329,6 +329,12 @@ export const en = {
   'participants.import.cellLabel': 'Row {row}, {column}',
   'participants.import.reset': 'Choose another file',
   'participants.rowError.invalid': '{field} is not valid ({reason}).',
+  'participants.rowError.invalid.name':
+    'The name must be 1 to 200 characters, with no control or direction-changing characters.',
+  'participants.rowError.invalid.email': 'This is not an email address.',
+  'participants.rowError.invalid.delegation':
+    'A delegation code is 2 to 32 capital letters, digits or hyphens (for example FRA).',
+  'participants.rowError.invalid.role': 'The role must be one of: {roles}.',
   'participants.rowError.duplicate': 'This email is also in row {other}.',
   'participants.rowError.unknownDelegation': 'There is no delegation with the code “{code}”.',
   'participants.rowError.seatHolder':

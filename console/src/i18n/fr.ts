@@ -341,6 +341,12 @@ export const fr: Record<MessageKey, string> = {
   'participants.import.cellLabel': 'Ligne {row}, {column}',
   'participants.import.reset': 'Choisir un autre fichier',
   'participants.rowError.invalid': '{field} : valeur non valide ({reason}).',
+  'participants.rowError.invalid.name':
+    'Le nom doit compter de 1 à 200 caractères, sans caractère de contrôle ni de changement de sens d’écriture.',
+  'participants.rowError.invalid.email': 'Ce n’est pas une adresse électronique.',
+  'participants.rowError.invalid.delegation':
+    'Un code de délégation compte de 2 à 32 lettres majuscules, chiffres ou traits d’union (par exemple FRA).',
+  'participants.rowError.invalid.role': 'Le rôle doit être l’un des suivants : {roles}.',
   'participants.rowError.duplicate': 'Cette adresse figure aussi à la ligne {other}.',
   'participants.rowError.unknownDelegation': 'Aucune délégation ne porte le code « {code} ».',
   'participants.rowError.seatHolder':

@@ -55,9 +55,32 @@ function rowErrorText(e: RowError): string {
     case 'seatHolder':
       return t('participants.rowError.seatHolder');
     default:
-      return t('participants.rowError.invalid', { field, reason: e.reason });
+      // What each column takes, in the reader's language; the API's English reason only for a column
+      // this page does not know.
+      switch (e.field) {
+        case 'name':
+          return t('participants.rowError.invalid.name');
+        case 'email':
+          return t('participants.rowError.invalid.email');
+        case 'delegation':
+          return t('participants.rowError.invalid.delegation');
+        case 'role':
+          return t('participants.rowError.invalid.role', {
+            roles: roleValues.map((r) => `${r} (${t(`role.${r}`)})`).join(', '),
+          });
+        default:
+          return t('participants.rowError.invalid', { field, reason: e.reason });
+      }
   }
 }
+
+/** The role values a CSV takes: the object's type makes the compiler name any role the API adds or drops. */
+const roleValues = Object.keys({
+  HeadOfDelegation: true,
+  Delegate: true,
+  Speaker: true,
+  Moderator: true,
+} satisfies Record<Participant['role'], true>) as Participant['role'][];
 
 /** Participants (organizers): CSV import with row errors and progress; the list, filtered; edit; revoke. */
 export function ParticipantsPage() {
