@@ -346,7 +346,7 @@ export const fr: Record<MessageKey, string> = {
   'participants.rowError.invalid.email': 'Ce n’est pas une adresse électronique.',
   'participants.rowError.invalid.delegation':
     'Un code de délégation compte de 2 à 32 lettres majuscules, chiffres ou traits d’union (par exemple FRA).',
-  'participants.rowError.invalid.role': 'Le rôle doit être l’un des suivants : {roles}.',
+  'participants.rowError.invalid.role': 'La fonction doit être l’une des suivantes : {roles}.',
   'participants.rowError.duplicate': 'Cette adresse figure aussi à la ligne {other}.',
   'participants.rowError.unknownDelegation': 'Aucune délégation ne porte le code « {code} ».',
   'participants.rowError.seatHolder':
