@@ -7,7 +7,7 @@ import { buildConsole, type ConsoleFile } from '../../console/build.ts';
 import type { ConsoleConfig } from '../../console/src/config.ts';
 import { consoleSecurityHeaders } from '../../local/console-route.ts';
 import type { LocalStack } from '../../local/stack.ts';
-import { describeInBrowser, launchChromium } from '../support/browser.ts';
+import { describeInBrowser, eventually, launchChromium, openPage } from '../support/browser.ts';
 import { startTestStack } from '../support/local-stack.ts';
 
 /**
@@ -142,7 +142,6 @@ async function startSite(files: Map<string, ConsoleFile>) {
   origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
 }
 
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000, interval: 50 });
 const tokenCalls = () => asked.filter((a) => a.path === '/oauth2/token');
 
 describeInBrowser('Console: OIDC sign-in in the browser', () => {
@@ -154,8 +153,7 @@ describeInBrowser('Console: OIDC sign-in in the browser', () => {
       buildConsole(),
     ]);
     await startSite(new Map(files.map((f) => [f.path, f])));
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.setDefaultTimeout(10_000);
+    ({ page } = await openPage(browser));
   });
   afterAll(async () => {
     await browser?.close();

@@ -2,7 +2,14 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.ts';
-import { axeViolations, describeInBrowser, launchChromium, signInAs } from '../support/browser.ts';
+import {
+  axeViolations,
+  describeInBrowser,
+  eventually,
+  launchChromium,
+  openPage,
+  signInAs,
+} from '../support/browser.ts';
 import { apiClient, startTestStack } from '../support/local-stack.ts';
 
 /**
@@ -17,15 +24,13 @@ let api: ReturnType<typeof apiClient>;
 let browser: Browser;
 let page: Page;
 /** What the page logged as an error (a Content-Security-Policy refusal among them), and its uncaught errors. */
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 /** Every serious or critical axe violation, by page. */
 const scans: Record<string, unknown[]> = {};
 
 async function scan(name: string) {
   scans[name] = await axeViolations(page);
 }
-/** Waits up to 10 s for what a person would wait for (the page, the channel). */
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000, interval: 50 });
 async function moveClock(iso: string) {
   const res = await api.call('POST', '/_local/clock', { body: { now: iso, frozen: true } });
   expect(res.status, res.text).toBe(200);
@@ -36,12 +41,7 @@ describeInBrowser('Console: in the browser', () => {
     [stack, browser] = await Promise.all([startTestStack({ provisioning: false }), launchChromium()]);
     api = apiClient(stack);
     stack.clock.set(new Date(T0), { frozen: true });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.setDefaultTimeout(10_000);
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    ({ page, errors: consoleErrors } = await openPage(browser));
   });
   afterAll(async () => {
     await browser?.close();

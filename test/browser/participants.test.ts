@@ -1,7 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.ts';
-import { axeViolations, describeInBrowser, launchChromium, signInAs } from '../support/browser.ts';
+import {
+  axeViolations,
+  describeInBrowser,
+  eventually,
+  launchChromium,
+  openPage,
+  signInAs,
+} from '../support/browser.ts';
 import { apiClient, startTestStack } from '../support/local-stack.ts';
 
 /**
@@ -17,11 +24,10 @@ let stack: LocalStack;
 let api: ReturnType<typeof apiClient>;
 let browser: Browser;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 /** Waits up to 10 s for what a person would wait for. */
 /** The browser's document, typed here (the tests' own tsconfig has no DOM library); read inside evaluate only. */
 type Doc = { document: { activeElement: { id: string } | null; documentElement: { scrollWidth: number } } };
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000, interval: 50 });
 
 const csv = [
   'name,email,delegation,role',
@@ -41,14 +47,10 @@ describeInBrowser('Console: the Participants page, in the browser', () => {
     [stack, browser] = await Promise.all([startTestStack({ provisioning: false }), launchChromium()]);
     api = apiClient(stack);
     stack.clock.set(new Date(T0), { frozen: true });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.setDefaultTimeout(10_000);
-    page.on('console', (message) => {
-      // The dry run's refusal of a bad file is a 400, which Chromium logs; it is the answer expected.
-      const refusal = /status of 400 \(Bad Request\)/.test(message.text());
-      if (message.type() === 'error' && !refusal) consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    // The dry run's refusal of a bad file is a 400, which Chromium logs; it is the answer expected.
+    ({ page, errors: consoleErrors } = await openPage(browser, {
+      expected: /status of 400 \(Bad Request\)/,
+    }));
   });
   afterAll(async () => {
     await browser?.close();

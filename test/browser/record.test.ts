@@ -1,7 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.ts';
-import { axeViolations, describeInBrowser, launchChromium, signInAs } from '../support/browser.ts';
+import {
+  axeViolations,
+  describeInBrowser,
+  eventually,
+  launchChromium,
+  openPage,
+  signInAs,
+} from '../support/browser.ts';
 import { apiClient, startTestStack } from '../support/local-stack.ts';
 
 /**
@@ -14,8 +21,7 @@ let stack: LocalStack;
 let api: ReturnType<typeof apiClient>;
 let browser: Browser;
 let page: Page;
-const consoleErrors: string[] = [];
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000, interval: 50 });
+let consoleErrors: string[] = [];
 
 describeInBrowser('Console: the record and the presence chart, in the browser', () => {
   beforeAll(async () => {
@@ -33,12 +39,7 @@ describeInBrowser('Console: the record and the presence chart, in the browser', 
     await stack.pipeline.flush();
     const signed = await stack.record.checkpoint();
     expect(signed.outcome).toBe('signed');
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.setDefaultTimeout(10_000);
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    ({ page, errors: consoleErrors } = await openPage(browser));
     await signInAs(page, stack.url, /Organizer/);
   }, 120_000);
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 /**
  * The browser tests drive Debian's Chromium with playwright-core (no browser download). Where Chromium
@@ -33,6 +33,30 @@ export async function launchChromium(): Promise<Browser> {
     // Root in a container has no user namespace for Chromium's sandbox; the pages are our own.
     args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
   });
+}
+
+/** Waits up to 10 s for what a person would wait for (the page, the channel). */
+export const eventually = <T>(read: () => Promise<T> | T) =>
+  expect.poll(read, { timeout: 10_000, interval: 50 });
+
+/**
+ * A page at 1280×800 that waits up to 10 s, and the errors it logs (a Content-Security-Policy refusal
+ * among them) and throws; `expected` leaves out the logged errors a test provokes on purpose.
+ */
+export async function openPage(
+  browser: Browser,
+  options: { expected?: RegExp } = {},
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(10_000);
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    if (options.expected?.test(message.text())) return;
+    errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { page, errors };
 }
 
 /** Signs in on the console's persona picker (local development only) and waits for the first page. */
