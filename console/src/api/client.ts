@@ -7,6 +7,12 @@ import createClient from 'openapi-fetch';
 import type { components, paths } from './schema';
 
 export type Schemas = components['schemas'];
+
+/**
+ * An API enum's values, in the order written, for a filter or a message: the argument's type makes the
+ * compiler name any value the API adds or drops (the API's own lists are in shared/domain, with zod).
+ */
+export const enumValues = <T extends string>(values: Record<T, true>): T[] => Object.keys(values) as T[];
 export type ApiErrorBody = Schemas['Error']['error'];
 /** The API's stable error codes, and the console's own for a failed connection or an unknown answer. */
 export type ErrorCode = ApiErrorBody['code'] | 'NETWORK' | 'UNEXPECTED';

@@ -1,26 +1,20 @@
 import { useState } from 'preact/hooks';
-import { download, ok, okJson, type Schemas } from '../api/client.ts';
+import { download, enumValues, ok, okJson, type Schemas } from '../api/client.ts';
 import { ErrorNotice, Loading, PageHeading, ScrollRegion, useLoad } from '../components.tsx';
 import { formatDuration, formatTime, t } from '../i18n/index.ts';
 import { api } from '../state.ts';
 import { PresenceChart } from './presence-chart.tsx';
 
 type Category = NonNullable<Schemas['Delegation']['category']>;
-/**
- * The categories in the order the filter offers them. The object's type makes the compiler name any
- * category the API adds or drops (the API's own list is shared/domain/delegations.ts, which pulls in zod).
- */
-const categoryOrder: Record<Category, number> = {
-  MemberState: 0,
-  ObserverState: 1,
-  UNEntity: 2,
-  InternationalOrganization: 3,
-  CivilSociety: 4,
-  PrivateSector: 5,
-};
-const categories = (Object.keys(categoryOrder) as Category[]).sort(
-  (a, b) => categoryOrder[a] - categoryOrder[b],
-);
+/** The categories in the order the filter offers them. */
+const categories = enumValues<Category>({
+  MemberState: true,
+  ObserverState: true,
+  UNEntity: true,
+  InternationalOrganization: true,
+  CivilSociety: true,
+  PrivateSector: true,
+});
 
 /** Attendance for organizers: one room's report, and the roll call by delegation, with CSV downloads. */
 export function AttendancePage({ sessionId }: { sessionId: string | undefined }) {

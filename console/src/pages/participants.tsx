@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { CsvError, csvToObjects } from '#domain/csv.ts';
 import { decodeText, TextEncodingError } from '#domain/text-encoding.ts';
-import { ApiError, ok, type Schemas } from '../api/client.ts';
+import { ApiError, enumValues, ok, type Schemas } from '../api/client.ts';
 import { ErrorNotice, Loading, PageHeading, ScrollRegion, useLoad } from '../components.tsx';
 import { lang, type MessageKey, t } from '../i18n/index.ts';
 import { api } from '../state.ts';
@@ -15,7 +15,8 @@ type Credentials = Schemas['CredentialChanges'];
 const columns = ['name', 'email', 'delegation', 'role'] as const;
 type Column = (typeof columns)[number];
 type FileRow = Record<Column, string>;
-const roles: Role[] = ['HeadOfDelegation', 'Delegate', 'Speaker', 'Moderator'];
+/** The roles, in the order offered. */
+const roles = enumValues<Role>({ HeadOfDelegation: true, Delegate: true, Speaker: true, Moderator: true });
 
 /** The API's limit on one import (the dry run refuses more, and says so). */
 const MAX_ROWS = 5_000;
@@ -66,21 +67,13 @@ function rowErrorText(e: RowError): string {
           return t('participants.rowError.invalid.delegation');
         case 'role':
           return t('participants.rowError.invalid.role', {
-            roles: roleValues.map((r) => `${r} (${t(`role.${r}`)})`).join(', '),
+            roles: roles.map((r) => `${r} (${t(`role.${r}`)})`).join(', '),
           });
         default:
           return t('participants.rowError.invalid', { field, reason: e.reason });
       }
   }
 }
-
-/** The role values a CSV takes: the object's type makes the compiler name any role the API adds or drops. */
-const roleValues = Object.keys({
-  HeadOfDelegation: true,
-  Delegate: true,
-  Speaker: true,
-  Moderator: true,
-} satisfies Record<Participant['role'], true>) as Participant['role'][];
 
 /** Participants (organizers): CSV import with row errors and progress; the list, filtered; edit; revoke. */
 export function ParticipantsPage() {
