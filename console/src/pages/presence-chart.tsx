@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ok, type Schemas } from '../api/client.ts';
 import { ErrorNotice, Loading, useLoad } from '../components.tsx';
-import { formatTime, t } from '../i18n/index.ts';
+import { clockTicks, formatTime, t } from '../i18n/index.ts';
 import { api } from '../state.ts';
 
 type Timeline = Schemas['PresenceTimeline'];
@@ -137,18 +137,11 @@ function Plot({ points, timeZone, label }: { points: Point[]; timeZone: string; 
       .join(' ');
 
   const yTicks = [...new Set([0, Math.round(top / 2), top])];
-  const tickEvery = tickMinutes((last - first) / 60_000, Math.max(2, Math.floor(plotW / 80))) * 60_000;
-  const xTicks: number[] = [];
+  const tickEvery = tickMinutes((last - first) / 60_000, Math.max(2, Math.floor(plotW / 80)));
   // A label is about 36 px wide, centred on its tick: none that would be cut at either edge.
-  for (let ms = Math.ceil(first / tickEvery) * tickEvery; ms <= last; ms += tickEvery)
-    if (x(ms) - 18 >= 0 && x(ms) + 18 <= width) xTicks.push(ms);
-  const hhmm = (ms: number) =>
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).format(new Date(ms));
+  const xTicks = clockTicks(first, last, timeZone, tickEvery).filter(
+    ({ at }) => x(at) - 18 >= 0 && x(at) + 18 <= width,
+  );
   const zoneName = formatTime(new Date(first).toISOString(), timeZone).split(' ').slice(1).join(' ');
   // Markers where a value changes (and at both ends): the line style is the first cue, the marker shape the second.
   const changes = (value: (p: Point) => number) =>
@@ -174,11 +167,11 @@ function Plot({ points, timeZone, label }: { points: Point[]; timeZone: string; 
               </text>
             </g>
           ))}
-          {xTicks.map((ms) => (
-            <g key={`x${ms}`}>
-              <line x1={x(ms)} x2={x(ms)} y1={margin.top + plotH} y2={margin.top + plotH + 5} />
-              <text class="chart-tick" x={x(ms)} y={margin.top + plotH + 18} text-anchor="middle">
-                {hhmm(ms)}
+          {xTicks.map(({ at, label }) => (
+            <g key={`x${at}`}>
+              <line x1={x(at)} x2={x(at)} y1={margin.top + plotH} y2={margin.top + plotH + 5} />
+              <text class="chart-tick" x={x(at)} y={margin.top + plotH + 18} text-anchor="middle">
+                {label}
               </text>
             </g>
           ))}

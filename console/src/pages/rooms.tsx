@@ -1,6 +1,6 @@
 import { ok, type Schemas } from '../api/client.ts';
 import { Loading, PageError, PageHeading, ScrollRegion, useLoad } from '../components.tsx';
-import { formatDateTime, formatDay, formatTime, t } from '../i18n/index.ts';
+import { clockTicks, formatDateTime, formatDay, formatTime, t } from '../i18n/index.ts';
 import { api } from '../state.ts';
 
 type Board = Schemas['RoomsBoard'];
@@ -147,7 +147,7 @@ function DayTimeline({ rooms, now, timeZone }: { rooms: Room[]; now: string; tim
           data-rooms={rooms.length}
         >
           <title>{t('rooms.timeline', { zone: timeZone })}</title>
-          {hourTicks(from, to, timeZone).map((tick) => (
+          {clockTicks(from, to, timeZone, 60).map((tick) => (
             <g key={tick.at} class="tick">
               <line class="tick-line" x1={x(tick.at)} x2={x(tick.at)} y1={AXIS - 6} y2={height} />
               <text x={x(tick.at)} y={AXIS - 10} text-anchor="middle">
@@ -197,23 +197,6 @@ function DayTimeline({ rooms, now, timeZone }: { rooms: Room[]; now: string; tim
       </ScrollRegion>
     </figure>
   );
-}
-
-/** The whole hours between two instants, as the event's time zone counts them (its offset may not be whole). */
-function hourTicks(from: number, to: number, timeZone: string): { at: number; label: string }[] {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-  const ticks: { at: number; label: string }[] = [];
-  const quarter = 15 * 60_000;
-  for (let at = Math.ceil(from / quarter) * quarter; at <= to; at += quarter) {
-    const label = parts.format(new Date(at));
-    if (label.endsWith(':00')) ticks.push({ at, label });
-  }
-  return ticks;
 }
 
 const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
