@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockTicks } from '../../console/src/i18n/index.ts';
+import { clockTicks } from '../../console/src/clock-ticks.ts';
 
 const labels = (ticks: { label: string }[]) => ticks.map((t) => t.label);
 

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ok, type Schemas } from '../api/client.ts';
+import { clockTicks } from '../clock-ticks.ts';
 import { ErrorNotice, Loading, useLoad } from '../components.tsx';
-import { clockTicks, formatTime, t } from '../i18n/index.ts';
+import { formatTime, t } from '../i18n/index.ts';
 import { api } from '../state.ts';
 
 type Timeline = Schemas['PresenceTimeline'];

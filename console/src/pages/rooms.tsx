@@ -1,6 +1,7 @@
 import { ok, type Schemas } from '../api/client.ts';
+import { clockTicks } from '../clock-ticks.ts';
 import { Loading, PageError, PageHeading, ScrollRegion, useLoad } from '../components.tsx';
-import { clockTicks, formatDateTime, formatDay, formatTime, t } from '../i18n/index.ts';
+import { formatDateTime, formatDay, formatTime, t } from '../i18n/index.ts';
 import { api } from '../state.ts';
 
 type Board = Schemas['RoomsBoard'];
