@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleConfig } from '../../console/src/config.ts';
 import { ConfigError } from '../../infra/config.ts';
 import type { EventStack } from '../../infra/stacks/event-stack.ts';
-import { projectRoot, synthesizeEventStack } from './synth.ts';
+import { privateLoggedBucket, projectRoot, synthesizeEventStack } from './synth.ts';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[] }>;
 
@@ -60,16 +60,7 @@ describe('Construct: ConsoleSite', () => {
     // Assess
     const bucketId = logicalId(stack.console.bucket);
     expect(resources[bucketId]?.Properties).toMatchObject({
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
-      BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-      },
-      LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(stack.record.accessLogsBucket) } },
+      ...privateLoggedBucket(logicalId(stack.record.accessLogsBucket)),
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
     });
     template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {

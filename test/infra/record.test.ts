@@ -15,7 +15,7 @@ import { ProgrammeError } from '#domain/programme.ts';
 import { readDeployConfig } from '../../infra/config.ts';
 import { EventRecord } from '../../infra/constructs/record.ts';
 import type { EventStack } from '../../infra/stacks/event-stack.ts';
-import { appWith, projectRoot, synthesizeEventStack } from './synth.ts';
+import { appWith, privateLoggedBucket, projectRoot, synthesizeEventStack } from './synth.ts';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown>; [k: string]: unknown }>;
 interface Statement {
@@ -111,18 +111,7 @@ describe('Construct: EventRecord in the EventStack', () => {
           Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 2555 } },
         },
         VersioningConfiguration: { Status: 'Enabled' },
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-        BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-        },
-        LoggingConfiguration: {
-          DestinationBucketName: { Ref: logicalId(stack.record.accessLogsBucket) },
-        },
+        ...privateLoggedBucket(logicalId(stack.record.accessLogsBucket)),
       },
     });
     // No lifecycle rule that could expire or transition a checkpoint.

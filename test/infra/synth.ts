@@ -24,3 +24,20 @@ export function synthesizeEventStack(
   const config = readDeployConfig(app.node);
   return new EventStack(app, config.stackName, { ...props, config });
 }
+
+/**
+ * What a private bucket of the stack's shows in its template: all public access blocked, encrypted at
+ * rest, ACLs off, and its server access logs in `logsBucketId` (the record's access-log bucket).
+ */
+export const privateLoggedBucket = (logsBucketId: string) => ({
+  PublicAccessBlockConfiguration: {
+    BlockPublicAcls: true,
+    BlockPublicPolicy: true,
+    IgnorePublicAcls: true,
+    RestrictPublicBuckets: true,
+  },
+  BucketEncryption: {
+    ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+  },
+  LoggingConfiguration: { DestinationBucketName: { Ref: logsBucketId } },
+});
